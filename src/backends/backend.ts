@@ -1,0 +1,95 @@
+/**
+ * What a compute backend must provide.
+ *
+ * Models never touch numbers directly: they call kernels on the backend chosen at run time, so
+ * the same model runs on every backend. A kernel takes and returns plain typed arrays, so it can
+ * also run in a worker thread (see `src/backends/worker.ts`) and be compared across backends by
+ * the equivalence tests.
+ *
+ * A backend must implement every kernel of `Kernels` or refuse loudly (throw, naming the kernel
+ * and the backend); it may never fall back silently to another backend. Discrete outputs (hash
+ * codes, argmin indices) must be bit-identical to the `cpu` reference on the same inputs; float
+ * outputs may differ within the tolerance the equivalence tests state.
+ *
+ * Kernels that are not tensor-shaped (per-sample sequential updates) are fused: one call runs the
+ * whole loop, instead of thousands of tiny op dispatches.
+ */
+import type { FeatureArray } from '../data/batch.js';
+
+/** Every backend amem-flow knows; a closed union, handled exhaustively by the factory. */
+export type BackendName = 'cpu';
+
+/** Arguments of `Kernels.nearestPrototypes`. */
+export interface NearestPrototypesArgs {
+  /** Samples, row-major `rows × width`. */
+  x: FeatureArray;
+  rows: number;
+  width: number;
+  /** Prototype group of each row (e.g. its shard); all rows use group 0 when absent. */
+  groups?: Int32Array;
+  /** Per-class sums S, `groups × classes × width`; the prototypes are S / T. */
+  sums: Float64Array;
+  /** Per-class counts T, `groups × classes`. */
+  counts: Float64Array;
+  classes: number;
+}
+
+/** Arguments of `Kernels.trainPrototypes`: one shard of the sharded prototype memory. */
+export interface TrainPrototypesArgs {
+  /** The shard's samples in visiting order, row-major `n × width`. */
+  x: Float32Array;
+  /** Their labels, each in [0, classes). */
+  y: Int32Array;
+  width: number;
+  classes: number;
+  /** Per-class sums S (`classes × width`), updated in place. */
+  sums: Float64Array;
+  /** Per-class counts T (`classes`), updated in place. */
+  counts: Float64Array;
+  /** Stop after this many epochs even if the last one had misses. */
+  maxEpochs: number;
+  /** Copy the sums and counts after these epochs (ascending), e.g. to draw a learning curve. */
+  snapshotEpochs?: readonly number[];
+  /** Called after every epoch with its number (from 1) and its misses. */
+  onEpoch?: (epoch: number, misses: number) => void;
+}
+
+/** What one shard's training did. */
+export interface TrainPrototypesResult {
+  /** Epochs run. */
+  epochs: number;
+  /** True when the last epoch had no miss. */
+  converged: boolean;
+  /** Misses in each epoch. */
+  misses: Int32Array;
+  /** Sample visits (samples × epochs). */
+  visits: number;
+  /** Full distance computations done (the rest were proven unnecessary by bounds). */
+  distanceEvaluations: number;
+  /** The requested snapshots that were reached (a shard that converged earlier stays unchanged). */
+  snapshots: PrototypeSnapshot[];
+}
+
+/** Sums and counts of one shard after a given epoch. */
+export interface PrototypeSnapshot {
+  epoch: number;
+  sums: Float64Array;
+  counts: Float64Array;
+}
+
+/** The numeric kernels models call. */
+export interface Kernels {
+  /** For each row, the signs of its projections on `bits` planes, packed MSB-first (1 when > 0). */
+  lshCodes(x: FeatureArray, rows: number, width: number, planes: Float32Array, bits: number): Uint32Array;
+  /** For each row, the index of the nearest prototype of its group (squared Euclidean, first on ties). */
+  nearestPrototypes(args: NearestPrototypesArgs): Int32Array;
+  /** Trains one shard's prototypes in place until an epoch has no miss or `maxEpochs` (fused). */
+  trainPrototypes(args: TrainPrototypesArgs): TrainPrototypesResult;
+}
+
+/** A backend: a name and its kernels. */
+export interface Backend extends Kernels {
+  readonly name: BackendName;
+  /** One line for `amem-flow backends` and reports. */
+  readonly description: string;
+}
