@@ -1,0 +1,294 @@
+/**
+ * `sharded-lsh`: a sharded nearest-prototype memory (SPEC 4.1, seed 000).
+ *
+ * An LSH router (random ±1 projections, sign bits, mod `shards`) sends each sample to one shard;
+ * each shard holds one prototype per class, M = S/T, trained by the seed's miss-driven rule until
+ * an epoch has no miss or the epoch cap. Shards are independent, so they train in parallel on
+ * worker threads. Prediction routes a sample and returns its shard's nearest prototype.
+ *
+ * @example
+ * const model = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: 1 }, cpuBackend);
+ * const report = await model.fit(train$, { maxEpochs: 100, workers: 2 });
+ * const accuracy = (await lastValueFrom(test$.pipe(evaluate(model)))).accuracy;
+ */
+import { lastValueFrom, map, tap, type Observable, type OperatorFunction } from 'rxjs';
+import type { RecordBatch } from 'apache-arrow';
+import type { Backend } from '../backends/backend.js';
+import { features, intColumn, labels, sampleIds, withIntColumn } from '../data/batch.js';
+import { loadCheckpoint, saveCheckpoint, tensorOf, type Checkpoint } from '../io/checkpoint.js';
+import { createLshRouter, routeRows, routerFromPlanes, routerMetadata, type LshRouter } from '../operators/lshHash.js';
+import { DataError, UsageError } from '../util/errors.js';
+import type { Classifier } from './model.js';
+import { trainShards, type ShardData, type ShardReport } from './shardedLshTraining.js';
+
+export type { ShardReport } from './shardedLshTraining.js';
+
+/** Settings that define a sharded-lsh model. */
+export interface ShardedLshSettings {
+  /** LSH sign bits (planes). */
+  bits: number;
+  /** Number of shards (LSH code mod shards). */
+  shards: number;
+  /** Number of classes; labels lie in [0, classes). */
+  classes: number;
+  /** Seed of the hash planes. */
+  seed: number;
+}
+
+/** Options of `fit`. */
+export interface ShardedLshFitOptions {
+  /** Per-shard epoch cap. */
+  maxEpochs: number;
+  /** Worker threads for the shards (1: train in this thread). */
+  workers: number;
+  /** Keep a copy of the model after these epochs (see `ShardedLshFitReport.snapshots`). */
+  snapshotEpochs?: readonly number[];
+  /** Called as shards train: epochs done and misses so far, per shard. */
+  onProgress?: (progress: { shard: number; epoch: number; misses: number; done: boolean }) => void;
+}
+
+/** What `fit` did. */
+export interface ShardedLshFitReport {
+  samples: number;
+  shards: ShardReport[];
+  /** Misses per epoch summed over shards (a converged shard contributes 0 from then on). */
+  epochMisses: number[];
+  seconds: number;
+  /** The model as it was after each requested epoch (up to the last epoch any shard ran). */
+  snapshots: { epoch: number; model: ShardedLshModel }[];
+}
+
+const FORMAT_VERSION = 1;
+
+/** The sharded nearest-prototype memory. */
+export class ShardedLshModel implements Classifier {
+  static readonly kind = 'sharded-lsh';
+  readonly classes: number;
+  private routerState: LshRouter | undefined;
+  private sums: Float64Array | undefined;
+  private counts: Float64Array | undefined;
+
+  constructor(
+    readonly settings: ShardedLshSettings,
+    readonly backend: Backend,
+  ) {
+    const { bits, shards, classes } = settings;
+    if (!(Number.isInteger(classes) && classes >= 2)) throw new UsageError(`sharded-lsh: classes must be an integer >= 2, got ${classes}`);
+    if (!(Number.isInteger(bits) && bits >= 1 && bits <= 31)) throw new UsageError(`sharded-lsh: bits must be in 1..31, got ${bits}`);
+    if (!(Number.isInteger(shards) && shards >= 1 && shards <= 2 ** bits)) {
+      throw new UsageError(`sharded-lsh: shards must be in 1..2^bits (${2 ** bits}), got ${shards}`);
+    }
+    this.classes = classes;
+  }
+
+  /** The router, once the feature width is known (after `fit` or `load`). */
+  get router(): LshRouter | undefined {
+    return this.routerState;
+  }
+
+  /** An operator that adds the `shard` column with this model's router (e.g. to route clean data before adding noise). */
+  route(): OperatorFunction<RecordBatch, RecordBatch> {
+    return map((batch) => {
+      const router = this.routerFor(batch);
+      return withIntColumn(batch, 'shard', routeRows(batch, router, this.backend), routerMetadata(router));
+    });
+  }
+
+  /** Trains on every sample of `batches` (routing, then all shards until converged or capped). */
+  async fit(batches: Observable<RecordBatch>, opts: ShardedLshFitOptions): Promise<ShardedLshFitReport> {
+    if (!(Number.isInteger(opts.maxEpochs) && opts.maxEpochs >= 1)) throw new UsageError(`maxEpochs must be a positive integer, got ${opts.maxEpochs}`);
+    const started = performance.now();
+    const collector = new ShardCollector(this.settings.shards);
+    await lastValueFrom(
+      batches.pipe(
+        tap((batch) => {
+          const f = features(batch, 'sharded-lsh fit');
+          const y = labels(batch, 'sharded-lsh fit');
+          checkSamples(f.values, f.width, y, sampleIds(batch), this.classes);
+          collector.add(f.values, f.width, y, this.shardsOf(batch));
+        }),
+      ),
+      { defaultValue: undefined },
+    );
+    const width = this.routerState?.width;
+    if (width === undefined) throw new DataError('sharded-lsh fit: the training stream had no samples');
+    const { shards, classes } = this.settings;
+    this.sums ??= new Float64Array(shards * classes * width);
+    this.counts ??= new Float64Array(shards * classes).fill(1);
+    const data = collector.finish(width);
+    const reports = await trainShards(data, this.sums, this.counts, { classes, width, backend: this.backend, ...opts });
+    const epochMisses = sumMisses(reports);
+    return {
+      samples: collector.samples,
+      shards: reports,
+      epochMisses,
+      seconds: (performance.now() - started) / 1000,
+      snapshots: (opts.snapshotEpochs ?? []).filter((e) => e <= epochMisses.length).map((epoch) => ({ epoch, model: this.snapshot(reports, epoch) })),
+    };
+  }
+
+  /** Predicted class per row: the nearest prototype of the row's shard. */
+  predict(batch: RecordBatch): Int32Array {
+    if (!this.sums || !this.counts) throw new UsageError('sharded-lsh: predict called before fit or load');
+    const f = features(batch, 'sharded-lsh predict');
+    checkFinite(f.values, f.width, batch);
+    return this.backend.nearestPrototypes({
+      x: f.values,
+      rows: f.rows,
+      width: f.width,
+      groups: this.shardsOf(batch),
+      sums: this.sums,
+      counts: this.counts,
+      classes: this.classes,
+    });
+  }
+
+  /** The prototypes M = S/T as `shards × classes × width` (for plots and inspection). */
+  prototypes(): Float64Array {
+    if (!this.sums || !this.counts) throw new UsageError('sharded-lsh: no prototypes before fit or load');
+    const width = this.routerState!.width;
+    const out = new Float64Array(this.sums.length);
+    for (let k = 0; k < out.length; k++) out[k] = this.sums[k] / this.counts[Math.floor(k / width)];
+    return out;
+  }
+
+  /** Saves the model (router planes, sums, counts, settings) as a checkpoint. */
+  save(path: string): void {
+    if (!this.sums || !this.counts || !this.routerState) throw new UsageError('sharded-lsh: nothing to save before fit');
+    const { shards, classes } = this.settings;
+    const r = this.routerState;
+    const ckpt: Checkpoint = {
+      kind: ShardedLshModel.kind,
+      version: FORMAT_VERSION,
+      settings: { ...this.settings, width: r.width },
+      tensors: {
+        planes: { data: r.planes, shape: [r.bits, r.width] },
+        sums: { data: this.sums, shape: [shards, classes, r.width] },
+        counts: { data: this.counts, shape: [shards, classes] },
+      },
+    };
+    saveCheckpoint(path, ckpt);
+  }
+
+  /** Loads a model saved by `save`. */
+  static load(path: string, backend: Backend): ShardedLshModel {
+    const ckpt = loadCheckpoint(path, ShardedLshModel.kind);
+    if (ckpt.version !== FORMAT_VERSION) throw new DataError(`'${path}' is sharded-lsh format ${ckpt.version}; this version reads format ${FORMAT_VERSION}`);
+    const s = ckpt.settings as unknown as ShardedLshSettings & { width: number };
+    const model = new ShardedLshModel({ bits: s.bits, shards: s.shards, classes: s.classes, seed: s.seed }, backend);
+    model.routerState = routerFromPlanes(tensorOf(ckpt, 'planes', [s.bits, s.width]) as Float32Array, s.width, s.bits, s.shards);
+    model.sums = tensorOf(ckpt, 'sums', [s.shards, s.classes, s.width]) as Float64Array;
+    model.counts = tensorOf(ckpt, 'counts', [s.shards, s.classes]) as Float64Array;
+    return model;
+  }
+
+  /** This model as it was after `epoch`: shards without a snapshot there had converged earlier. */
+  private snapshot(reports: ShardReport[], epoch: number): ShardedLshModel {
+    const copy = new ShardedLshModel(this.settings, this.backend);
+    copy.routerState = this.routerState;
+    copy.sums = this.sums!.slice();
+    copy.counts = this.counts!.slice();
+    const block = this.classes * this.routerState!.width;
+    for (const r of reports) {
+      const snap = r.snapshots.find((s) => s.epoch === epoch);
+      if (!snap) continue;
+      copy.sums.set(snap.sums, r.shard * block);
+      copy.counts.set(snap.counts, r.shard * this.classes);
+    }
+    return copy;
+  }
+
+  /** The router for this batch's width, drawn from the seed on first use. */
+  private routerFor(batch: RecordBatch): LshRouter {
+    const width = features(batch, 'sharded-lsh').width;
+    if (!this.routerState) {
+      const { bits, shards, seed } = this.settings;
+      this.routerState = createLshRouter(width, bits, shards, seed);
+    } else if (this.routerState.width !== width) {
+      throw new DataError(`sharded-lsh: features have width ${width}, the model was built for width ${this.routerState.width}`);
+    }
+    return this.routerState;
+  }
+
+  /** Shard ids of a batch: its `shard` column if this model's router made it, else routed now. */
+  private shardsOf(batch: RecordBatch): Int32Array {
+    const router = this.routerFor(batch);
+    const column = intColumn(batch, 'shard');
+    if (!column) return routeRows(batch, router, this.backend);
+    const by = batch.schema.fields.find((f) => f.name === 'shard')!.metadata.get('router');
+    if (by !== router.fingerprint) {
+      throw new DataError(`sharded-lsh: the batch's 'shard' column was made by router '${by ?? 'unknown'}', not this model's '${router.fingerprint}'; route with model.route() or drop the column`);
+    }
+    return column;
+  }
+}
+
+/** Gathers each shard's samples, in stream order, into contiguous arrays. */
+class ShardCollector {
+  samples = 0;
+  private readonly x: Float32Array[][];
+  private readonly y: number[][];
+
+  constructor(shards: number) {
+    this.x = Array.from({ length: shards }, () => []);
+    this.y = Array.from({ length: shards }, () => []);
+  }
+
+  add(values: ArrayLike<number>, width: number, y: Int32Array, shard: Int32Array): void {
+    const shards = this.x.length;
+    const rows = new Int32Array(shards);
+    for (let i = 0; i < y.length; i++) {
+      const s = shard[i];
+      if (!(s >= 0 && s < shards)) throw new DataError(`sharded-lsh: row ${i} has shard ${s}, outside [0, ${shards})`);
+      rows[s]++;
+    }
+    const parts = Array.from(rows, (n) => (n > 0 ? new Float32Array(n * width) : undefined));
+    const at = new Int32Array(shards);
+    for (let i = 0; i < y.length; i++) {
+      const s = shard[i];
+      const o = at[s]++ * width;
+      const part = parts[s]!;
+      for (let j = 0; j < width; j++) part[o + j] = values[i * width + j];
+      this.y[s].push(y[i]);
+    }
+    parts.forEach((p, s) => p && this.x[s].push(p));
+    this.samples += y.length;
+  }
+
+  finish(width: number): ShardData[] {
+    return this.x.map((parts, shard) => {
+      const x = new Float32Array(this.y[shard].length * width);
+      let o = 0;
+      for (const p of parts) {
+        x.set(p, o);
+        o += p.length;
+      }
+      return { shard, x, y: Int32Array.from(this.y[shard]) };
+    });
+  }
+}
+function sumMisses(reports: ShardReport[]): number[] {
+  const epochs = Math.max(0, ...reports.map((r) => r.misses.length));
+  const out = new Array<number>(epochs).fill(0);
+  for (const r of reports) r.misses.forEach((m, e) => (out[e] += m));
+  return out;
+}
+
+function checkSamples(values: ArrayLike<number>, width: number, y: Int32Array, ids: Int32Array, classes: number): void {
+  for (let i = 0; i < y.length; i++) {
+    if (!(y[i] >= 0 && y[i] < classes)) throw new DataError(`sample id ${ids[i]}: label ${y[i]} is outside [0, ${classes}); set model.classes or filter the data`);
+    for (let j = 0; j < width; j++) {
+      if (!Number.isFinite(values[i * width + j])) throw new DataError(`sample id ${ids[i]}: feature ${j} is ${values[i * width + j]}; features must be finite`);
+    }
+  }
+}
+
+function checkFinite(values: ArrayLike<number>, width: number, batch: RecordBatch): void {
+  if (values instanceof Uint8Array) return;
+  for (let k = 0; k < values.length; k++) {
+    if (!Number.isFinite(values[k])) {
+      throw new DataError(`sample id ${sampleIds(batch)[Math.floor(k / width)]}: feature ${k % width} is ${values[k]}; features must be finite`);
+    }
+  }
+}
+

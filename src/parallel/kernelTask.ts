@@ -1,0 +1,49 @@
+/**
+ * The task a worker thread runs: one backend kernel call on plain typed arrays.
+ *
+ * Progress (e.g. per-epoch misses) goes back through an optional MessagePort, at most every
+ * 100 ms, so the main thread can draw a progress bar while a long shard trains.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { BackendName, TrainPrototypesArgs, TrainPrototypesResult } from '../backends/backend.js';
+import { createBackend } from '../backends/index.js';
+
+/** A `trainPrototypes` call to run in a worker. */
+export interface TrainPrototypesTask {
+  backend: BackendName;
+  args: Omit<TrainPrototypesArgs, 'onEpoch'>;
+  progress?: MessagePort;
+}
+
+/** What comes back: the kernel's result and the updated sums and counts. */
+export interface TrainPrototypesTaskResult {
+  result: TrainPrototypesResult;
+  /** Seconds the kernel ran (not counting time queued). */
+  seconds: number;
+  sums: Float64Array;
+  counts: Float64Array;
+}
+
+/** Runs `trainPrototypes` on the named backend and returns the updated arrays. */
+export default async function run(task: TrainPrototypesTask): Promise<TrainPrototypesTaskResult> {
+  const backend = await createBackend(task.backend);
+  let last = 0;
+  const started = performance.now();
+  const result = backend.trainPrototypes({
+    ...task.args,
+    onEpoch: task.progress
+      ? (epoch, misses) => {
+          const now = Date.now();
+          if (now - last >= 100 || misses === 0) {
+            last = now;
+            task.progress!.postMessage({ epoch, misses });
+          }
+        }
+      : undefined,
+  });
+  task.progress?.close();
+  const { sums, counts } = task.args;
+  const seconds = (performance.now() - started) / 1000;
+  // Small arrays (one shard's sums): structured cloning them back costs microseconds.
+  return { result, seconds, sums, counts };
+}

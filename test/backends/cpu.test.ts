@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { cpuBackend } from '../../src/backends/cpu/index.js';
+import { mnistRows } from '../helpers/mnist.js';
+import { Rng } from '../../src/util/random.js';
+
+/** Seed 000's training loop, written as the notebook does: M = S/T every visit, dense float64 distances. */
+function seedRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
+  const S = new Float64Array(K * D);
+  const T = new Float64Array(K).fill(1);
+  const misses: number[] = [];
+  for (let e = 0; e < maxEpochs; e++) {
+    let m = 0;
+    for (let i = 0; i < y.length; i++) {
+      let p = 0;
+      let best = Infinity;
+      for (let c = 0; c < K; c++) {
+        let d = 0;
+        for (let j = 0; j < D; j++) d += (S[c * D + j] / T[c] - x[i * D + j]) ** 2;
+        if (d < best) [best, p] = [d, c];
+      }
+      if (p !== y[i]) {
+        m++;
+        for (let j = 0; j < D; j++) {
+          S[y[i] * D + j] += x[i * D + j];
+          S[p * D + j] = Math.max(S[p * D + j] - x[i * D + j] / 2, 0);
+        }
+        T[y[i]] += 1;
+      }
+    }
+    misses.push(m);
+    if (m === 0) break;
+  }
+  return { S, T, misses };
+}
+
+/** The same rule, deciding each visit with the prediction kernel (identical arithmetic, no bounds). */
+function bruteForce(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
+  const S = new Float64Array(K * D);
+  const T = new Float64Array(K).fill(1);
+  const misses: number[] = [];
+  for (let e = 0; e < maxEpochs; e++) {
+    let m = 0;
+    for (let i = 0; i < y.length; i++) {
+      const p = cpuBackend.nearestPrototypes({ x: x.subarray(i * D, (i + 1) * D), rows: 1, width: D, sums: S, counts: T, classes: K })[0];
+      if (p !== y[i]) {
+        m++;
+        for (let j = 0; j < D; j++) {
+          S[y[i] * D + j] += x[i * D + j];
+          S[p * D + j] = Math.max(S[p * D + j] - x[i * D + j] / 2, 0);
+        }
+        T[y[i]] += 1;
+      }
+    }
+    misses.push(m);
+    if (m === 0) break;
+  }
+  return { S, T, misses };
+}
+
+function train(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number, snapshotEpochs?: number[]) {
+  const S = new Float64Array(K * D);
+  const T = new Float64Array(K).fill(1);
+  const r = cpuBackend.trainPrototypes({ x, y, width: D, classes: K, sums: S, counts: T, maxEpochs, snapshotEpochs });
+  return { S, T, r };
+}
+
+describe('cpu trainPrototypes', () => {
+  it('follows the seed rule visit for visit on real MNIST (same misses, same S and T)', () => {
+    const { x, y } = mnistRows(400, { start: 1000 });
+    const fast = train(x, y, 784, 10, 15);
+    const seed = seedRule(x, y, 784, 10, 15);
+    expect(Array.from(fast.r.misses)).toEqual(seed.misses);
+    expect(Array.from(fast.T)).toEqual(Array.from(seed.T));
+    expect(fast.S).toEqual(seed.S);
+  });
+
+  it('equals brute force over a hundred epochs of constant misses (random labels on real digits)', () => {
+    const { x } = mnistRows(400, { start: 2000 });
+    const rng = new Rng(4);
+    const y = Int32Array.from({ length: 400 }, () => rng.int(3));
+    const fast = train(x, y, 784, 3, 300);
+    const brute = bruteForce(x, y, 784, 3, 300);
+    expect(fast.r.epochs).toBeGreaterThan(100);
+    expect(Array.from(fast.r.misses)).toEqual(brute.misses);
+    expect(fast.S).toEqual(brute.S);
+    expect(fast.T).toEqual(brute.T);
+  });
+
+  it('skips distance evaluations by its bounds, and still matches brute force', () => {
+    const { x, y } = mnistRows(1500);
+    const fast = train(x, y, 784, 10, 100);
+    const brute = bruteForce(x, y, 784, 10, 100);
+    expect(Array.from(fast.r.misses)).toEqual(brute.misses);
+    expect(fast.S).toEqual(brute.S);
+    expect(fast.r.distanceEvaluations).toBeLessThan(0.8 * fast.r.visits * 10);
+  });
+
+  it('breaks exact ties like brute force (first class), with many duplicated and symmetric samples', () => {
+    const rng = new Rng(5);
+    const n = 240;
+    const D = 12;
+    const K = 4;
+    const x = new Float32Array(n * D);
+    for (let k = 0; k < x.length; k++) x[k] = rng.int(3) * 2;
+    for (let i = 0; i < n; i += 4) x.copyWithin((i + 1) * D, i * D, (i + 1) * D); // duplicate rows
+    const y = Int32Array.from({ length: n }, () => rng.int(K));
+    const fast = train(x, y, D, K, 60);
+    const brute = bruteForce(x, y, D, K, 60);
+    expect(Array.from(fast.r.misses)).toEqual(brute.misses);
+    expect(fast.S).toEqual(brute.S);
+  });
+
+  it('stops at the first epoch without a miss and keeps snapshots equal to shorter runs', () => {
+    const { x, y } = mnistRows(200, { classes: [0, 1] });
+    const full = train(x, y, 784, 2, 1000, [1, 2, 3, 999]);
+    expect(full.r.converged).toBe(true);
+    expect(full.r.misses.at(-1)).toBe(0);
+    expect(full.r.epochs).toBeLessThan(999);
+    expect(full.r.snapshots.map((s) => s.epoch)).toEqual([1, 2, 3].filter((e) => e <= full.r.epochs));
+    const two = train(x, y, 784, 2, 2);
+    expect(full.r.snapshots[1].sums).toEqual(two.S);
+    expect(full.r.snapshots[1].counts).toEqual(two.T);
+  });
+});
+
+describe('cpu nearestPrototypes', () => {
+  it('returns the argmin of the squared distance to S/T per row and group (first on ties)', () => {
+    const rng = new Rng(9);
+    const G = 3;
+    const K = 4;
+    const D = 20;
+    const rows = 60;
+    const sums = Float64Array.from({ length: G * K * D }, () => rng.int(50));
+    const counts = Float64Array.from({ length: G * K }, () => 1 + rng.int(5));
+    const x = Float32Array.from({ length: rows * D }, () => (rng.int(4) === 0 ? 0 : rng.int(20)));
+    const groups = Int32Array.from({ length: rows }, () => rng.int(G));
+    const got = cpuBackend.nearestPrototypes({ x, rows, width: D, groups, sums, counts, classes: K });
+    for (let i = 0; i < rows; i++) {
+      const d = Array.from({ length: K }, (_, c) => {
+        let s = 0;
+        for (let j = 0; j < D; j++) s += (sums[(groups[i] * K + c) * D + j] / counts[groups[i] * K + c] - x[i * D + j]) ** 2;
+        return s;
+      });
+      expect(got[i]).toBe(d.indexOf(Math.min(...d)));
+    }
+    const tie = cpuBackend.nearestPrototypes({ x: new Float32Array(D), rows: 1, width: D, sums: new Float64Array(K * D), counts: new Float64Array(K).fill(1), classes: K });
+    expect(tie[0]).toBe(0);
+  });
+});

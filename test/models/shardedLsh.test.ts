@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { lastValueFrom, from } from 'rxjs';
+import { cpuBackend } from '../../src/backends/cpu/index.js';
+import { features, withIntColumn } from '../../src/data/batch.js';
+import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
+import { loadMnist } from '../../src/io/mnist.js';
+import { ShardedLshModel, type ShardedLshFitReport } from '../../src/models/shardedLsh.js';
+import { addNoise } from '../../src/operators/addNoise.js';
+import { evaluate } from '../../src/operators/evaluate.js';
+import { lshHash } from '../../src/operators/lshHash.js';
+import { testBatch } from '../helpers/batches.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'amem-sharded-'));
+const settings = { bits: 8, shards: 50, classes: 10, seed: 3 };
+const train = () => arraysSource(loadMnist('train'), { rows: selectRows(loadMnist('train'), { end: 6000 }), batchSize: 2500 });
+const test = () => arraysSource(loadMnist('test'), { rows: selectRows(loadMnist('test'), { end: 1000 }) });
+const accuracy = async (model: ShardedLshModel, source = test()) => (await lastValueFrom(source.pipe(evaluate(model)))).accuracy;
+
+describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
+  let model: ShardedLshModel;
+  let report: ShardedLshFitReport;
+  beforeAll(async () => {
+    model = new ShardedLshModel(settings, cpuBackend);
+    report = await model.fit(train(), { maxEpochs: 300, workers: 1 });
+  });
+
+  it('learns the training set and generalises (accuracy gate)', async () => {
+    expect(report.samples).toBe(6000);
+    expect(report.shards.reduce((a, s) => a + s.samples, 0)).toBe(6000);
+    expect(await accuracy(model, train())).toBeGreaterThanOrEqual(0.995);
+    // With a tenth of the data each shard sees ~120 digits: 0.79 here, against 0.90 on the full set.
+    expect(await accuracy(model)).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('reports every shard: size, epochs, convergence, misses per epoch', () => {
+    for (const s of report.shards) {
+      expect(s.misses.length).toBe(s.epochs);
+      if (s.samples > 0 && s.converged) expect(s.misses.at(-1)).toBe(0);
+    }
+    expect(report.epochMisses[0]).toBe(report.shards.reduce((a, s) => a + (s.misses[0] ?? 0), 0));
+  });
+
+  it('trains the same model on two worker threads as in this thread', async () => {
+    const parallel = new ShardedLshModel(settings, cpuBackend);
+    await parallel.fit(train(), { maxEpochs: 300, workers: 2 });
+    const a = join(dir, 'a.arrow');
+    const b = join(dir, 'b.arrow');
+    model.save(a);
+    parallel.save(b);
+    expect(readFileSync(b)).toEqual(readFileSync(a));
+  });
+
+  it('saves and loads bit-exactly, with identical predictions', async () => {
+    const path = join(dir, 'model.arrow');
+    model.save(path);
+    const loaded = ShardedLshModel.load(path, cpuBackend);
+    expect(loaded.prototypes()).toEqual(model.prototypes());
+    expect(loaded.router!.fingerprint).toBe(model.router!.fingerprint);
+    const batch = (await lastValueFrom(test()))!;
+    expect(loaded.predict(batch)).toEqual(model.predict(batch));
+    writeFileSync(join(dir, 'cut.arrow'), readFileSync(path).subarray(0, 5000));
+    expect(() => ShardedLshModel.load(join(dir, 'cut.arrow'), cpuBackend)).toThrow(/truncated/);
+  });
+
+  it('routes on clean inputs before noise when asked (the seed protocol)', async () => {
+    const clean = await accuracy(model);
+    const routedClean = await accuracy(model, test().pipe(model.route(), addNoise({ kind: 'pm1', seed: 1 })));
+    expect(Math.abs(routedClean - clean)).toBeLessThan(0.02);
+    const foreign = test().pipe(lshHash({ bits: 8, shards: 50, seed: 99 }));
+    await expect(accuracy(model, foreign)).rejects.toThrow(/'shard' column was made by router .* not this model's/);
+  });
+
+  it('reports shards that hit the epoch cap', async () => {
+    const capped = new ShardedLshModel(settings, cpuBackend);
+    const r = await capped.fit(train(), { maxEpochs: 1, workers: 1 });
+    expect(r.shards.filter((s) => !s.converged).length).toBeGreaterThan(0);
+    expect(r.shards.every((s) => s.epochs <= 1)).toBe(true);
+  });
+});
+
+describe('sharded-lsh input checks', () => {
+  it('rejects NaN features, labels outside the classes, empty streams and early predict', async () => {
+    const m = () => new ShardedLshModel({ ...settings, shards: 4, bits: 2 }, cpuBackend);
+    const nan = testBatch(3, { value: (i, j) => (i === 1 && j === 2 ? NaN : 1) });
+    await expect(m().fit(from([nan]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/sample id 1: feature 2 is NaN/);
+    await expect(m().fit(from([testBatch(3, { classes: 12, firstId: 9 })]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/sample id 10: label 10 is outside \[0, 10\)/);
+    await expect(m().fit(from([]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
+    expect(() => m().predict(testBatch(1))).toThrow(/before fit or load/);
+    expect(() => new ShardedLshModel({ ...settings, shards: 300 }, cpuBackend)).toThrow(/shards must be in 1..2\^bits \(256\)/);
+    const fitted = m();
+    await fitted.fit(from([testBatch(5)]), { maxEpochs: 5, workers: 1 });
+    const wide = testBatch(1, { shape: [7] });
+    expect(() => fitted.predict(wide)).toThrow(/width 7, the model was built for width 6/);
+    expect(features(withIntColumn(testBatch(1), 'shard', new Int32Array(1))).width).toBe(6);
+  });
+});
