@@ -57,7 +57,8 @@ export interface SampleBatchInit {
   info: FeatureInfo;
 }
 
-type ColumnArray = Int32Array | Float32Array | Uint8Array;
+/** Storage of the column types sample batches hold. */
+export type ColumnArray = Int32Array | Float32Array | Uint8Array;
 
 /** Builds a sample batch that wraps the given arrays without copying them. */
 export function makeSampleBatch(init: SampleBatchInit): RecordBatch {
@@ -145,7 +146,7 @@ export function withIntColumn(batch: RecordBatch, name: string, values: Int32Arr
 export function takeRows(batch: RecordBatch, rows: ArrayLike<number>): RecordBatch {
   const children = batch.schema.fields.map((field) => {
     const { values, width } = columnValues(batch, field);
-    const out = new (values.constructor as new (n: number) => ColumnArray)(rows.length * width);
+    const out = allocLike(values, rows.length * width);
     for (let r = 0; r < rows.length; r++) {
       const src = rows[r] * width;
       if (width === 1) out[r] = values[src];
@@ -175,7 +176,7 @@ export function concatBatches(batches: RecordBatch[]): RecordBatch {
       }
       return columnValues(b, other);
     });
-    const out = new (parts[0].values.constructor as new (n: number) => ColumnArray)(rows * parts[0].width);
+    const out = allocLike(parts[0].values, rows * parts[0].width);
     let at = 0;
     for (const p of parts) {
       out.set(p.values, at);
@@ -194,6 +195,13 @@ export function batchMeta(batch: RecordBatch, key: string): string | undefined {
 /** Column names, for error messages. */
 export function columnNames(batch: RecordBatch): string {
   return batch.schema.fields.map((f) => f.name).join(', ') || '(none)';
+}
+
+/** A new zeroed array of `length` elements of the same element type as `like` (a Node Buffer gives a Uint8Array). */
+export function allocLike<T extends ColumnArray>(like: T, length: number): T {
+  if (like instanceof Float32Array) return new Float32Array(length) as T;
+  if (like instanceof Int32Array) return new Int32Array(length) as T;
+  return new Uint8Array(length) as T;
 }
 
 /** Product of the dimensions of a shape. */

@@ -81,7 +81,8 @@ export function decodeIdx(bytes: Uint8Array, name = 'IDX data'): IdxTensor {
 function decodeValues(buf: Uint8Array, at: number, count: number, dtype: IdxDtype, view: DataView): IdxTensor['data'] {
   switch (dtype) {
     case 'uint8':
-      return buf.subarray(at, at + count);
+      // A plain Uint8Array view (not a Node Buffer), so copies made from it are plain arrays too.
+      return new Uint8Array(buf.buffer, buf.byteOffset + at, count);
     case 'int8':
       return new Int8Array(buf.buffer, buf.byteOffset + at, count);
     case 'int16': {

@@ -11,7 +11,7 @@
  */
 import { Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import { makeSampleBatch, takeRows, type FeatureArray, type FeatureInfo } from '../data/batch.js';
+import { allocLike, makeSampleBatch, takeRows, type FeatureArray, type FeatureInfo } from '../data/batch.js';
 import { UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 
@@ -55,8 +55,8 @@ export function shuffleRows(rows: Int32Array, seed: number): Int32Array {
 
 /** Concatenates two data sets with the same feature layout (e.g. MNIST train + test). */
 export function concatArrays(a: LabelledArrays, b: LabelledArrays): LabelledArrays {
-  if (a.info.shape.join() !== b.info.shape.join() || a.x.constructor !== b.x.constructor) throw new UsageError('cannot concatenate data sets with different feature layouts');
-  const x = new (a.x.constructor as new (n: number) => FeatureArray)(a.x.length + b.x.length);
+  if (a.info.shape.join() !== b.info.shape.join() || a.x instanceof Float32Array !== b.x instanceof Float32Array) throw new UsageError('cannot concatenate data sets with different feature layouts');
+  const x = allocLike(a.x, a.x.length + b.x.length);
   x.set(a.x);
   x.set(b.x, a.x.length);
   const y = new Int32Array(a.y.length + b.y.length);
