@@ -1,0 +1,34 @@
+/**
+ * amem-flow: associative-memory models as streaming Arrow + RxJS pipelines.
+ * This is the package's one public entry point.
+ */
+export * from './data/batch.js';
+export { Rng } from './util/random.js';
+export { UsageError, DataError } from './util/errors.js';
+
+export { readIdx, decodeIdx, encodeIdx, writeIdx, type IdxTensor, type IdxDtype } from './io/idx.js';
+export { loadIdxPair } from './io/idxSource.js';
+export { loadMnist, mnistDir, type MnistSplit } from './io/mnist.js';
+export { arraysSource, selectRows, shuffleRows, concatArrays, type LabelledArrays, type RowSelection } from './io/labelledArrays.js';
+export { readArrow, type ArrowInput } from './io/node/arrowReader.js';
+export { writeArrow, type WriteArrowOptions, type WriteArrowResult } from './io/node/arrowWriter.js';
+export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type Tensor } from './io/checkpoint.js';
+
+export { normalize, type NormalizeOptions } from './operators/normalize.js';
+export { binarize, type BinarizeOptions } from './operators/binarize.js';
+export { addNoise, type AddNoiseOptions } from './operators/addNoise.js';
+export { lshHash, createLshRouter, routerFromPlanes, routeRows, routerMetadata, type LshRouter, type LshHashOptions } from './operators/lshHash.js';
+export { routeByShard, shardOf } from './operators/routeByShard.js';
+export { minibatch, type MinibatchOptions } from './operators/minibatch.js';
+export { evaluate, type Evaluation } from './operators/evaluate.js';
+
+export type { Backend, BackendName, Kernels } from './backends/backend.js';
+export { createBackend, listBackends, type BackendStatus } from './backends/index.js';
+
+export type { Classifier } from './models/model.js';
+export { ShardedLshModel, type ShardedLshSettings, type ShardedLshFitOptions, type ShardedLshFitReport, type ShardReport } from './models/shardedLsh.js';
+
+export type { PipelineSpec, ResolvedPipeline, StepSpec } from './pipeline/spec.js';
+export { loadPipelineFile, applySettings, resolvePipeline } from './pipeline/resolve.js';
+export { runPipeline, type RunOptions, type RunResult } from './pipeline/run.js';
+export type { Metrics } from './pipeline/metrics.js';

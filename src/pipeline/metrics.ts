@@ -1,0 +1,58 @@
+/**
+ * `metrics.json`: the machine-readable record of a run, read by bench, CI gates and dashboards,
+ * so its shape is fixed (SPEC section 6):
+ * `{ pipeline, backend, seed, settings, evaluations: { <name>: { accuracy, n, ... } },
+ *    timings: { <phase>_s }, epochs: [ { epoch, train_error, ... } ], training: {...}, gates, memory }`.
+ */
+import { atomicWriteFile } from '../io/node/atomicWrite.js';
+import type { EpochRow } from './models.js';
+import type { Gates, ResolvedPipeline } from './spec.js';
+
+/** One evaluation's result. */
+export interface EvaluationMetrics {
+  accuracy: number;
+  n: number;
+  correct: number;
+  seconds: number;
+  confusion: number[][];
+}
+
+/** The result of checking one gate. */
+export interface GateResult {
+  metric: string;
+  min?: number;
+  max?: number;
+  value: number | null;
+  passed: boolean;
+}
+
+/** The whole `metrics.json` document. */
+export interface Metrics {
+  pipeline: string;
+  backend: string;
+  seed: number;
+  settings: ResolvedPipeline;
+  evaluations: Record<string, EvaluationMetrics>;
+  timings: Record<string, number>;
+  epochs: EpochRow[];
+  training: Record<string, unknown>;
+  gates: GateResult[];
+  warnings: string[];
+  memory: { peak_rss_mb: number };
+  versions: { amem_flow: string; node: string };
+}
+
+/** Checks every gate against the metrics (a missing metric fails its gate). */
+export function checkGates(metrics: Metrics, gates: Gates): GateResult[] {
+  return Object.entries(gates).map(([metric, bound]) => {
+    const found = metric.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), metrics);
+    const value = typeof found === 'number' ? found : null;
+    const passed = value !== null && (bound.min === undefined || value >= bound.min) && (bound.max === undefined || value <= bound.max);
+    return { metric, ...bound, value, passed };
+  });
+}
+
+/** Writes `metrics.json` atomically. */
+export function writeMetrics(path: string, metrics: Metrics): void {
+  atomicWriteFile(path, `${JSON.stringify(metrics, null, 2)}\n`);
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs a resolved pipeline: open the data, train the model on the `train` partition, run every
+ * evaluation, then write `metrics.json`, the model checkpoint and plots to the output folder.
+ *
+ * @example
+ * const spec = resolvePipeline(await loadPipelineFile('pipelines/sharded-mnist.ts'));
+ * const result = await runPipeline(spec, { outDir: 'runs/sharded-mnist' });
+ * console.log(result.metrics.evaluations.test.accuracy);
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { lastValueFrom, tap, type Observable } from 'rxjs';
+import type { RecordBatch } from 'apache-arrow';
+import type { BackendName } from '../backends/backend.js';
+import { createBackend } from '../backends/index.js';
+import { features } from '../data/batch.js';
+import { evaluate } from '../operators/evaluate.js';
+import { imageGrid } from '../plots/imageGrid.js';
+import { defaultThreads } from '../parallel/workerPool.js';
+import { UsageError } from '../util/errors.js';
+import { openData, type Partition } from './data.js';
+import { checkGates, writeMetrics, type EvaluationMetrics, type GateResult, type Metrics } from './metrics.js';
+import { createPipelineModel, type TrainOutcome } from './models.js';
+import { silentReporter, type Reporter } from './reporter.js';
+import type { ResolvedPipeline } from './spec.js';
+import { applySteps, type StepContext } from './steps.js';
+import { VERSION } from '../version.js';
+
+/** Options of `runPipeline`. */
+export interface RunOptions {
+  backend?: BackendName | 'auto';
+  /** Folder for metrics.json, the model and plots; nothing is written when absent. */
+  outDir?: string;
+  reporter?: Reporter;
+}
+
+/** What a run produced. */
+export interface RunResult {
+  metrics: Metrics;
+  gates: GateResult[];
+  summary: [string, string][];
+  files: string[];
+}
+
+/** Runs `spec` end to end. */
+export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {}): Promise<RunResult> {
+  const reporter = opts.reporter ?? silentReporter;
+  const started = performance.now();
+  const backend = await createBackend(opts.backend ?? 'auto');
+  const timings: Record<string, number> = {};
+  const lap = (phase: string, since: number) => (timings[`${phase}_s`] = round((performance.now() - since) / 1000));
+
+  let t = performance.now();
+  const partitions = openData(spec.data, spec.seed);
+  lap('load', t);
+  const model = createPipelineModel(spec.model, backend, spec.seed);
+  const ctx: StepContext = { seed: spec.seed, kernels: backend, route: model.route && (() => model.route!()) };
+  const workers = spec.train.workers === 'auto' ? defaultThreads() : spec.train.workers;
+
+  t = performance.now();
+  let shape: number[] | undefined;
+  const trainStream = applySteps(partitions.train.open(), spec.steps, ctx, 'steps').pipe(tap((b) => (shape ??= features(b).shape)));
+  const test = partitions.test;
+  const testError = test
+    ? async (m: Parameters<typeof evaluate>[0]) => {
+        const e = await lastValueFrom(applySteps(test.open(), spec.steps, ctx, 'steps').pipe(evaluate(m)));
+        return 1 - e.accuracy;
+      }
+    : undefined;
+  const outcome: TrainOutcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError });
+  lap('train', t);
+  Object.assign(timings, outcome.timings);
+
+  const evaluations: Record<string, EvaluationMetrics> = {};
+  t = performance.now();
+  for (const ev of spec.evaluate) {
+    const partition = partitionFor(partitions, ev.partition, ev.name);
+    const stream = applySteps(applySteps(partition.open(), spec.steps, ctx, 'steps'), ev.steps, ctx, `evaluate:${ev.name}`);
+    evaluations[ev.name] = await scoreStream(stream, model, partition.size, `evaluate ${ev.name}`, reporter);
+  }
+  lap('evaluate', t);
+
+  const files: string[] = [];
+  if (opts.outDir) {
+    mkdirSync(opts.outDir, { recursive: true });
+    if (spec.outputs.model) {
+      const path = join(opts.outDir, 'model.arrow');
+      model.save(path);
+      files.push(path);
+    }
+    if (spec.outputs.plots && model.memories && shape?.length === 2) {
+      const m = model.memories();
+      const path = join(opts.outDir, 'memories.png');
+      writeFileSync(path, imageGrid(m.values, { count: m.count, shape: [shape[0], shape[1]], cols: m.cols }));
+      files.push(path);
+    }
+  }
+  timings.total_s = round((performance.now() - started) / 1000);
+
+  const metrics: Metrics = {
+    pipeline: spec.name,
+    backend: backend.name,
+    seed: spec.seed,
+    settings: spec,
+    evaluations,
+    timings,
+    epochs: outcome.epochs,
+    training: outcome.section,
+    gates: [],
+    warnings: outcome.warnings,
+    memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
+    versions: { amem_flow: VERSION, node: process.version },
+  };
+  const gates = checkGates(metrics, spec.expect);
+  metrics.gates = gates;
+  if (opts.outDir) {
+    const path = join(opts.outDir, 'metrics.json');
+    writeMetrics(path, metrics);
+    files.unshift(path);
+  }
+  return { metrics, gates, summary: outcome.summary, files };
+}
+
+function partitionFor(partitions: { train: Partition; test?: Partition }, name: 'train' | 'test', evaluation: string): Partition {
+  const p = partitions[name];
+  if (!p) throw new UsageError(`evaluation '${evaluation}' uses the '${name}' partition, but the data section defines none`);
+  return p;
+}
+
+async function scoreStream(
+  stream: Observable<RecordBatch>,
+  model: Parameters<typeof evaluate>[0],
+  size: number | undefined,
+  phase: string,
+  reporter: Reporter,
+): Promise<EvaluationMetrics> {
+  const started = performance.now();
+  const bar = reporter.start(phase, size ?? 0);
+  const result = await lastValueFrom(stream.pipe(evaluate(model), tap((e) => bar.update(e.n, `accuracy ${e.accuracy.toFixed(4)}`))), {
+    defaultValue: undefined,
+  });
+  if (!result) throw new UsageError(`${phase}: the partition has no samples`);
+  const seconds = round((performance.now() - started) / 1000);
+  bar.done(`accuracy ${result.accuracy.toFixed(4)} on ${result.n} samples in ${seconds} s`);
+  return { accuracy: result.accuracy, n: result.n, correct: result.correct, seconds, confusion: result.confusion };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

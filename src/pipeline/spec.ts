@@ -1,0 +1,156 @@
+/**
+ * The pipeline format: a pipeline file default-exports plain data (a `PipelineSpec`) that names
+ * its data, preprocessing steps, model, training schedule, evaluations, outputs and expected
+ * results. This schema gives every setting its default, rejects unknown keys, and produces the
+ * fully resolved settings that `describe` prints and `metrics.json` records.
+ *
+ * @example
+ * import type { PipelineSpec } from 'amem-flow';
+ * export default {
+ *   name: 'my-run',
+ *   data: { kind: 'mnist' },
+ *   model: { kind: 'sharded-lsh' },
+ *   evaluate: [{ name: 'test', partition: 'test' }],
+ * } satisfies PipelineSpec;
+ */
+import { z } from 'zod';
+
+const int = () => z.number().int();
+const seedField = () => int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Preprocessing and routing steps, each mapped to one operator. */
+export const StepSchema = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('normalize'), range: z.tuple([z.number(), z.number()]).default([-1, 1]) }),
+  z.strictObject({ op: z.literal('binarize'), threshold: z.number().min(0).max(1).default(0.5), values: z.enum(['pm1', '01']).default('pm1') }),
+  z
+    .strictObject({
+      op: z.literal('addNoise'),
+      kind: z.enum(['pm1', 'flip', 'gaussian']),
+      p: z.number().min(0).max(1).optional(),
+      sigma: z.number().min(0).optional(),
+      seed: seedField().optional(),
+    })
+    .refine((s) => s.kind !== 'flip' || s.p !== undefined, { message: "addNoise kind 'flip' needs p (the flip probability)" })
+    .refine((s) => s.kind !== 'gaussian' || s.sigma !== undefined, { message: "addNoise kind 'gaussian' needs sigma" }),
+  z.strictObject({ op: z.literal('lshHash'), bits: int().min(1).max(31), shards: int().min(1), seed: seedField().optional() }),
+  z.strictObject({ op: z.literal('route') }),
+  z.strictObject({
+    op: z.literal('minibatch'),
+    size: int().min(1),
+    shuffle: z.boolean().default(false),
+    window: int().min(1).optional(),
+    seed: seedField().optional(),
+  }),
+]);
+
+const classesField = z.array(int().min(0)).min(2).optional();
+const batchSizeField = int().min(1).default(10000);
+
+const MnistDataSchema = z.strictObject({
+  kind: z.literal('mnist'),
+  /** `standard`: the official 60000/10000 split; `shuffled`: pool all 70000, seeded shuffle, then split (as seed 000 does with sklearn). */
+  split: z.enum(['standard', 'shuffled']).default('standard'),
+  /** Number of training samples to use (the first ones of the split); default all. */
+  trainSize: int().min(1).optional(),
+  /** Number of test samples to use; default all. */
+  testSize: int().min(1).optional(),
+  /** Keep only these digits. */
+  classes: classesField,
+  /** Seed of the `shuffled` split; default: the pipeline seed. */
+  shuffleSeed: seedField().optional(),
+  batchSize: batchSizeField,
+});
+
+const IdxPairSchema = z.strictObject({ images: z.string().min(1), labels: z.string().min(1) });
+const IdxDataSchema = z.strictObject({
+  kind: z.literal('idx'),
+  /** Folder the file names are relative to (default: the current folder). */
+  dir: z.string().default('.'),
+  train: IdxPairSchema,
+  test: IdxPairSchema.optional(),
+  trainSize: int().min(1).optional(),
+  testSize: int().min(1).optional(),
+  classes: classesField,
+  batchSize: batchSizeField,
+});
+
+const ArrowDataSchema = z.strictObject({
+  kind: z.literal('arrow'),
+  train: z.string().min(1),
+  test: z.string().min(1).optional(),
+});
+
+/** Where the data comes from: the `train` and `test` partitions. */
+export const DataSchema = z.discriminatedUnion('kind', [MnistDataSchema, IdxDataSchema, ArrowDataSchema]);
+
+const ShardedLshModelSchema = z.strictObject({
+  kind: z.literal('sharded-lsh'),
+  bits: int().min(1).max(31).default(8),
+  shards: int().min(1).default(50),
+  classes: int().min(2).default(10),
+  /** Seed of the hash planes; default derived from the pipeline seed. */
+  seed: seedField().optional(),
+});
+
+/** The model and its hyper-parameters. */
+export const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema]);
+
+const TrainSchema = z.strictObject({
+  /** Per-shard epoch cap (training also stops at the first epoch without a miss). */
+  maxEpochs: int().min(1).default(200),
+  /** Worker threads (`auto`: one per core). */
+  workers: z.union([z.literal('auto'), int().min(1)]).default('auto'),
+  /** Epochs after which to score the test partition for the learning curve (`auto`: 1, 2, 3, 5, 10, 20, 50, … up to the cap). */
+  curveEpochs: z.union([z.enum(['auto', 'off']), z.array(int().min(1))]).default('auto'),
+});
+
+const EvaluationSchema = z.strictObject({
+  /** Name in results and `metrics.json` (e.g. `test`, `test+noise`). */
+  name: z.string().min(1),
+  partition: z.enum(['train', 'test']),
+  /** Extra steps after the pipeline's steps (e.g. route, then addNoise). */
+  steps: z.array(StepSchema).default([]),
+});
+
+const OutputsSchema = z.strictObject({
+  /** Save the trained model as `model.arrow`. */
+  model: z.boolean().default(true),
+  /** Write PNG plots. */
+  plots: z.boolean().default(true),
+});
+
+/** Bounds on values of `metrics.json`, keyed by dotted path (e.g. `evaluations.test.accuracy`). */
+export const GatesSchema = z.record(z.string(), z.strictObject({ min: z.number().optional(), max: z.number().optional() }));
+
+const scalar = z.union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))]);
+
+/** A whole pipeline. */
+export const PipelineSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+  description: z.string().default(''),
+  seed: seedField().default(0),
+  data: DataSchema,
+  /** Steps applied to every partition before the model (training and evaluation). */
+  steps: z.array(StepSchema).default([]),
+  model: ModelSchema,
+  train: TrainSchema.prefault({}),
+  evaluate: z.array(EvaluationSchema).default([]),
+  outputs: OutputsSchema.prefault({}),
+  /** Gates on the full run (reported; enforced with `--check`). */
+  expect: GatesSchema.default({}),
+  /** A reduced run (settings and gates) that the test suite runs on every commit. */
+  smoke: z.strictObject({ set: z.record(z.string(), scalar), expect: GatesSchema }).optional(),
+});
+
+/** What a pipeline file exports (defaults may be omitted). */
+export type PipelineSpec = z.input<typeof PipelineSchema>;
+/** A pipeline with every default filled in. */
+export type ResolvedPipeline = z.output<typeof PipelineSchema>;
+/** One resolved step. */
+export type StepSpec = z.output<typeof StepSchema>;
+/** The resolved data section. */
+export type DataSpec = z.output<typeof DataSchema>;
+/** The resolved model section. */
+export type ModelSpec = z.output<typeof ModelSchema>;
+/** Resolved gates. */
+export type Gates = z.output<typeof GatesSchema>;
