@@ -1,0 +1,38 @@
+/**
+ * `amem-flow describe`: the pipeline as a graph (source → steps → model → evaluations) followed
+ * by every resolved setting, so a user sees what `--set` can change and what a run will do.
+ */
+import type { ResolvedPipeline, StepSpec } from '../pipeline/spec.js';
+import { openData } from '../pipeline/data.js';
+import { describeStep } from '../pipeline/steps.js';
+
+/** Renders a resolved pipeline for humans. */
+export function describePipeline(spec: ResolvedPipeline): string {
+  const parts = openData(spec.data, spec.seed);
+  const chain = (steps: readonly StepSpec[]) => steps.map((s) => ` → ${describeStep(s)}`).join('');
+  const { kind, ...modelSettings } = spec.model;
+  const lines = [
+    `${spec.name}${spec.description ? `: ${spec.description}` : ''}`,
+    '',
+    'graph:',
+    `  train: ${parts.train.describe}${chain(spec.steps)} → fit ${kind}(${Object.entries(modelSettings).map(([k, v]) => `${k}=${v}`).join(' ')}) [${Object.entries(spec.train).map(([k, v]) => `${k}=${v}`).join(' ')}]`,
+    ...spec.evaluate.map((e) => {
+      const p = e.partition === 'train' ? parts.train : parts.test;
+      return `  evaluate ${e.name}: ${p?.describe ?? `(no ${e.partition} partition)`}${chain([...spec.steps, ...e.steps])} → predict → score`;
+    }),
+    '',
+    'settings (change any with --set key=value):',
+    ...flatten(spec).map(([k, v]) => `  ${k} = ${v}`),
+  ];
+  return lines.join('\n');
+}
+
+function flatten(value: unknown, prefix = ''): [string, string][] {
+  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return [[prefix, JSON.stringify(value)]];
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return [[prefix, Array.isArray(value) ? '[]' : '{}']];
+    return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [[prefix, JSON.stringify(value)]];
+}

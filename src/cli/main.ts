@@ -1,0 +1,132 @@
+/**
+ * The `amem-flow` command line: run and describe pipelines, list backends.
+ *
+ * Exit codes: 0 success, 1 a failed run (or a failed gate with --check), 2 a usage error
+ * (unknown option, missing file, bad --set).
+ */
+import { resolve } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { listBackends, parseBackendName } from '../backends/index.js';
+import { applySettings, loadPipelineFile, resolvePipeline } from '../pipeline/resolve.js';
+import { runPipeline } from '../pipeline/run.js';
+import type { ResolvedPipeline } from '../pipeline/spec.js';
+import { UsageError } from '../util/errors.js';
+import { describePipeline } from './describe.js';
+import { createCliReporter } from './reporter.js';
+import { resultsTable } from './resultsTable.js';
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether stderr is an interactive terminal (progress bars). */
+  interactive: boolean;
+}
+
+const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
+};
+
+/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let code = 0;
+  const fail = (err: unknown): void => {
+    const usage = err instanceof UsageError;
+    io.err(`amem-flow: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (!usage && err instanceof Error && !('name' in err && err.name === 'DataError') && process.env.AMEM_DEBUG) io.err(`${err.stack}\n`);
+    code = usage ? 2 : 1;
+  };
+
+  const parser = yargs(argv)
+    .scriptName('amem-flow')
+    .usage('$0 <command> [options]\n\nAssociative-memory models as streaming Arrow + RxJS pipelines.')
+    .command(
+      'run <pipeline>',
+      'train and evaluate a pipeline, writing metrics.json, the model and plots',
+      (y) =>
+        pipelineOptions(y)
+          .option('backend', { type: 'string', default: 'auto', describe: "compute backend ('amem-flow backends' lists them)" })
+          .option('out', { type: 'string', describe: 'output folder (default runs/<pipeline name>)' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print only the results and warnings' })
+          .option('check', { type: 'boolean', default: false, describe: "exit 1 if a result misses the pipeline's expected bounds" })
+          .option('json', { type: 'boolean', default: false, describe: 'print metrics.json to stdout instead of the table' }),
+      async (args) => {
+        try {
+          const spec = await resolveFromArgs(args);
+          const backend = parseBackendName(args.backend);
+          const outDir = resolve(args.out ?? `runs/${spec.name}`);
+          const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet });
+          const result = await runPipeline(spec, { backend, outDir, reporter });
+          for (const w of result.metrics.warnings) reporter.warn(w);
+          io.out(args.json ? `${JSON.stringify(result.metrics, null, 2)}\n` : `${resultsTable(result)}\n`);
+          const failed = result.gates.filter((g) => !g.passed);
+          if (failed.length > 0) {
+            io.err(`${args.check ? 'error' : 'note'}: ${failed.length} expected result(s) missed: ${failed.map((g) => g.metric).join(', ')}\n`);
+            if (args.check) code = 1;
+          }
+        } catch (err) {
+          fail(err);
+        }
+      },
+    )
+    .command(
+      'describe <pipeline>',
+      'print the pipeline graph and every resolved setting',
+      (y) => pipelineOptions(y),
+      async (args) => {
+        try {
+          io.out(`${describePipeline(await resolveFromArgs(args))}\n`);
+        } catch (err) {
+          fail(err);
+        }
+      },
+    )
+    .command(
+      'backends',
+      'list the compute backends and whether they run here',
+      (y) => y,
+      async () => {
+        for (const b of await listBackends()) io.out(`${b.name.padEnd(8)} ${b.available ? 'available  ' : 'unavailable'} ${b.description}${b.reason ? ` (${b.reason})` : ''}\n`);
+      },
+    )
+    .demandCommand(1, 'name a command: run, describe or backends')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .showHelpOnFail(false)
+    .exitProcess(false)
+    // Throwing here stops yargs before any command handler runs (with exitProcess(false) it would go on).
+    .fail((msg, err) => {
+      throw err ?? new UsageError(`${msg}\nRun 'amem-flow --help' for usage.`);
+    });
+
+  try {
+    await parser.parseAsync(argv, {}, (err, _argv, output) => {
+      if (output && !err) io.out(`${output}\n`);
+    });
+  } catch (err) {
+    fail(err);
+  }
+  return code;
+}
+
+function pipelineOptions<T>(y: Argv<T>) {
+  return y
+    .positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline file, e.g. pipelines/sharded-mnist.ts' })
+    .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a setting: --set train.maxEpochs=20 (repeatable)' })
+    .option('seed', { type: 'number', describe: 'pipeline seed (every random draw derives from it)' });
+}
+
+async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: number }): Promise<ResolvedPipeline> {
+  const sets = [...args.set];
+  if (args.seed !== undefined) {
+    if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${args.seed}`);
+    sets.push(`seed=${args.seed}`);
+  }
+  const raw = await loadPipelineFile(args.pipeline);
+  return resolvePipeline(applySettings(raw, sets), args.pipeline);
+}

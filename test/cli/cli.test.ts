@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../../src/cli/main.js';
+
+const exec = promisify(execFile);
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), interactive: false };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe('amem-flow CLI', () => {
+  it('prints help for the program and each command', async () => {
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    expect(top.out).toMatch(/run <pipeline>[\s\S]*describe <pipeline>[\s\S]*backends/);
+    const run = await cli('run', '--help');
+    for (const option of ['--set', '--seed', '--backend', '--out', '--check', '--quiet', '--json']) expect(run.out).toContain(option);
+  });
+
+  it.each([
+    [['run', 'pipelines/sharded-mnist.ts', '--frobnicate'], /Unknown argument: frobnicate/],
+    [['run'], /Not enough non-option arguments/],
+    [['explode'], /Unknown argument: explode/],
+    [['run', 'pipelines/nope.ts'], /pipeline file 'pipelines\/nope.ts' does not exist/],
+    [['run', 'pipelines/sharded-mnist.ts', '--set', 'model.bitz=3'], /Unrecognized key: "bitz"/],
+    [['run', 'pipelines/sharded-mnist.ts', '--set', 'model.bits'], /is not key=value/],
+    [['run', 'pipelines/sharded-mnist.ts', '--backend', 'quantum'], /unknown backend 'quantum'/],
+    [['describe', 'pipelines/sharded-mnist.ts', '--seed', '-1'], /--seed must be a non-negative integer/],
+  ])('exits 2 on a usage error, before running anything: %j', async (argv, message) => {
+    const started = performance.now();
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.match(/amem-flow:/g)).toHaveLength(1);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it('describes a pipeline: graph and resolved settings', async () => {
+    const r = await cli('describe', 'pipelines/sharded-mnist.ts', '--set', 'train.maxEpochs=7');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/train: mnist train \(60000 samples\) → fit sharded-lsh\(bits=8 shards=50 classes=10\)/);
+    expect(r.out).toMatch(/evaluate test\+noise: mnist test \(10000 samples\) → route → addNoise\(kind=pm1\) → predict → score/);
+    expect(r.out).toContain('train.maxEpochs = 7');
+  });
+
+  it('lists backends', async () => {
+    const r = await cli('backends');
+    expect(r.out).toMatch(/^cpu\s+available/m);
+  });
+
+  it('runs a reduced pipeline from the installed bin and writes metrics.json in the documented shape', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
+    const { stdout, stderr } = await exec(
+      process.execPath,
+      ['bin/amem-flow.js', 'run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=3000', '--set', 'data.testSize=500', '--set', 'train.maxEpochs=20', '--out', out, '--seed', '4'],
+      { env: { ...process.env, CI: 'true' } },
+    );
+    expect(stdout).toMatch(/test\+noise/);
+    expect(stderr).toMatch(/train: \d+\/50 shards converged/);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m).toMatchObject({ pipeline: 'sharded-mnist', backend: 'cpu', seed: 4, settings: { train: { maxEpochs: 20 } } });
+    expect(Object.keys(m.evaluations)).toEqual(['train', 'test', 'train+noise', 'test+noise']);
+    expect(m.evaluations.test).toMatchObject({ n: 500 });
+    expect(m.evaluations.test.accuracy).toBeGreaterThan(0.6);
+    expect(m.timings).toMatchObject({ train_s: expect.any(Number), evaluate_s: expect.any(Number), total_s: expect.any(Number) });
+    expect(m.epochs[0]).toMatchObject({ epoch: 1, train_error: expect.any(Number), test_error: expect.any(Number) });
+    expect(m.training.shards).toHaveLength(50);
+    expect(existsSync(join(out, 'model.arrow')) && existsSync(join(out, 'memories.png'))).toBe(true);
+  });
+
+  it('exits 1 with --check when a result misses its expected bound', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
+    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=500', '--set', 'data.testSize=200', '--set', 'train.maxEpochs=1', '--set', 'evaluate=[]', '--out', out, '--check', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/expected result\(s\) missed: evaluations.train.accuracy/);
+  });
+});
