@@ -111,7 +111,7 @@ export class ShardedLshModel implements Classifier {
       { defaultValue: undefined },
     );
     const width = this.routerState?.width;
-    if (width === undefined) throw new DataError('sharded-lsh fit: the training stream had no samples');
+    if (width === undefined || collector.samples === 0) throw new DataError('sharded-lsh fit: the training stream had no samples');
     const { shards, classes } = this.settings;
     this.sums ??= new Float64Array(shards * classes * width);
     this.counts ??= new Float64Array(shards * classes).fill(1);

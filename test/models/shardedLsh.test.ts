@@ -89,6 +89,7 @@ describe('sharded-lsh input checks', () => {
     await expect(m().fit(from([nan]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/sample id 1: feature 2 is NaN/);
     await expect(m().fit(from([testBatch(3, { classes: 12, firstId: 9 })]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/sample id 10: label 10 is outside \[0, 10\)/);
     await expect(m().fit(from([]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
+    await expect(m().fit(from([testBatch(0)]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
     expect(() => m().predict(testBatch(1))).toThrow(/before fit or load/);
     expect(() => new ShardedLshModel({ ...settings, shards: 300 }, cpuBackend)).toThrow(/shards must be in 1..2\^bits \(256\)/);
     const fitted = m();
