@@ -3,21 +3,15 @@ import { cpuBackend } from '../../src/backends/cpu/index.js';
 import { mnistRows } from '../helpers/mnist.js';
 import { Rng } from '../../src/util/random.js';
 
-/** Seed 000's training loop, written as the notebook does: M = S/T every visit, dense float64 distances. */
-function seedRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
+/** Seed 000's training loop, deciding each visit with `nearest(S, T, i)`. */
+function referenceRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number, nearest: (S: Float64Array, T: Float64Array, i: number) => number) {
   const S = new Float64Array(K * D);
   const T = new Float64Array(K).fill(1);
   const misses: number[] = [];
   for (let e = 0; e < maxEpochs; e++) {
     let m = 0;
     for (let i = 0; i < y.length; i++) {
-      let p = 0;
-      let best = Infinity;
-      for (let c = 0; c < K; c++) {
-        let d = 0;
-        for (let j = 0; j < D; j++) d += (S[c * D + j] / T[c] - x[i * D + j]) ** 2;
-        if (d < best) [best, p] = [d, c];
-      }
+      const p = nearest(S, T, i);
       if (p !== y[i]) {
         m++;
         for (let j = 0; j < D; j++) {
@@ -33,28 +27,23 @@ function seedRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpoch
   return { S, T, misses };
 }
 
-/** The same rule, deciding each visit with the prediction kernel (identical arithmetic, no bounds). */
-function bruteForce(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
-  const S = new Float64Array(K * D);
-  const T = new Float64Array(K).fill(1);
-  const misses: number[] = [];
-  for (let e = 0; e < maxEpochs; e++) {
-    let m = 0;
-    for (let i = 0; i < y.length; i++) {
-      const p = cpuBackend.nearestPrototypes({ x: x.subarray(i * D, (i + 1) * D), rows: 1, width: D, sums: S, counts: T, classes: K })[0];
-      if (p !== y[i]) {
-        m++;
-        for (let j = 0; j < D; j++) {
-          S[y[i] * D + j] += x[i * D + j];
-          S[p * D + j] = Math.max(S[p * D + j] - x[i * D + j] / 2, 0);
-        }
-        T[y[i]] += 1;
-      }
+/** As the notebook writes it: M = S/T every visit, dense float64 squared distances. */
+function seedRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
+  return referenceRule(x, y, D, K, maxEpochs, (S, T, i) => {
+    let p = 0;
+    let best = Infinity;
+    for (let c = 0; c < K; c++) {
+      let d = 0;
+      for (let j = 0; j < D; j++) d += (S[c * D + j] / T[c] - x[i * D + j]) ** 2;
+      if (d < best) [best, p] = [d, c];
     }
-    misses.push(m);
-    if (m === 0) break;
-  }
-  return { S, T, misses };
+    return p;
+  });
+}
+
+/** Decided by the prediction kernel (identical arithmetic to training, no bounds). */
+function bruteForce(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
+  return referenceRule(x, y, D, K, maxEpochs, (S, T, i) => cpuBackend.nearestPrototypes({ x: x.subarray(i * D, (i + 1) * D), rows: 1, width: D, sums: S, counts: T, classes: K })[0]);
 }
 
 function train(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number, snapshotEpochs?: number[]) {
