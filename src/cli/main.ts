@@ -35,7 +35,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   const fail = (err: unknown): void => {
     const usage = err instanceof UsageError;
     io.err(`amem-flow: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (!usage && err instanceof Error && !('name' in err && err.name === 'DataError') && process.env.AMEM_DEBUG) io.err(`${err.stack}\n`);
+    if (process.env.AMEM_DEBUG && err instanceof Error) io.err(`${err.stack}\n`);
     code = usage ? 2 : 1;
   };
 

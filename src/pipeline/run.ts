@@ -15,6 +15,7 @@ import type { BackendName } from '../backends/backend.js';
 import { createBackend } from '../backends/index.js';
 import { features } from '../data/batch.js';
 import { evaluate } from '../operators/evaluate.js';
+import type { Classifier } from '../models/model.js';
 import { imageGrid } from '../plots/imageGrid.js';
 import { defaultThreads } from '../parallel/workerPool.js';
 import { UsageError } from '../util/errors.js';
@@ -62,7 +63,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   const trainStream = applySteps(partitions.train.open(), spec.steps, ctx, 'steps').pipe(tap((b) => (shape ??= features(b).shape)));
   const test = partitions.test;
   const testError = test
-    ? async (m: Parameters<typeof evaluate>[0]) => {
+    ? async (m: Classifier) => {
         const e = await lastValueFrom(applySteps(test.open(), spec.steps, ctx, 'steps').pipe(evaluate(m)));
         return 1 - e.accuracy;
       }
@@ -129,7 +130,7 @@ function partitionFor(partitions: { train: Partition; test?: Partition }, name: 
 
 async function scoreStream(
   stream: Observable<RecordBatch>,
-  model: Parameters<typeof evaluate>[0],
+  model: Classifier,
   size: number | undefined,
   phase: string,
   reporter: Reporter,
