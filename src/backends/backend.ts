@@ -1,23 +1,31 @@
 /**
  * What a compute backend must provide.
  *
- * Models never touch numbers directly: they call kernels on the backend chosen at run time, so
- * the same model runs on every backend. A kernel takes and returns plain typed arrays, so it can
- * also run in a worker thread (see `src/backends/worker.ts`) and be compared across backends by
- * the equivalence tests.
+ * Two things, both chosen at run time so that models are written once:
+ * - `tf`: tfjs-core with this backend's tfjs backend active — the tensor op set (matMul, pow, tanh,
+ *   softmax, argMax, …) that tensor-shaped models are written against;
+ * - fused kernels (`Kernels`) for steps that are not tensor-shaped (per-sample sequential updates):
+ *   one call runs a whole loop instead of thousands of tiny op dispatches. They take and return
+ *   plain typed arrays, so worker threads can run them too (`workerKernels` names the kernel set a
+ *   worker loads, without tfjs).
  *
- * A backend must implement every kernel of `Kernels` or refuse loudly (throw, naming the kernel
- * and the backend); it may never fall back silently to another backend. Discrete outputs (hash
- * codes, argmin indices) must be bit-identical to the `cpu` reference on the same inputs; float
- * outputs may differ within the tolerance the equivalence tests state.
- *
- * Kernels that are not tensor-shaped (per-sample sequential updates) are fused: one call runs the
- * whole loop, instead of thousands of tiny op dispatches.
+ * A backend must implement every kernel or refuse loudly (throw, naming the kernel and the
+ * backend). It never falls back silently: a kernel that does not run on the backend's device is
+ * listed in `gaps` with where it runs instead and why, and `amem-flow backends` shows that list.
+ * Discrete outputs (hash codes, argmin indices) must be bit-identical to `cpu` on integer-valued
+ * inputs; float outputs may differ within the tolerances that `test/backends/` states.
  */
+import type * as tfc from '@tensorflow/tfjs-core';
 import type { FeatureArray } from '../data/batch.js';
 
 /** Every backend amem-flow knows; a closed union, handled exhaustively by the factory. */
-export type BackendName = 'cpu';
+export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webgpu';
+
+/** Kernel sets that load in any thread without tfjs. */
+export type KernelSetName = 'cpu' | 'wasm';
+
+/** The tensor op set: tfjs-core's API. */
+export type TensorOps = typeof tfc;
 
 /** Arguments of `Kernels.nearestPrototypes`. */
 export interface NearestPrototypesArgs {
@@ -87,9 +95,29 @@ export interface Kernels {
   trainPrototypes(args: TrainPrototypesArgs): TrainPrototypesResult;
 }
 
-/** A backend: a name and its kernels. */
+/** The name of a fused kernel. */
+export type KernelName = keyof Kernels;
+
+/** A backend: its tensor op set and its fused kernels. */
 export interface Backend extends Kernels {
   readonly name: BackendName;
   /** One line for `amem-flow backends` and reports. */
   readonly description: string;
+  /** tfjs-core, with this backend's tfjs backend active. */
+  readonly tf: TensorOps;
+  /** The kernel set worker threads load to run this backend's fused kernels in parallel. */
+  readonly workerKernels: KernelSetName;
+  /** Kernels that do not run on this backend's device: where they run instead, and why. */
+  readonly gaps: Partial<Record<KernelName, string>>;
+}
+
+/** Thrown when a backend cannot run on this machine; `reason` says why and how to fix it. */
+export class BackendUnavailable extends Error {
+  override readonly name = 'BackendUnavailable';
+  constructor(
+    readonly backend: BackendName,
+    readonly reason: string,
+  ) {
+    super(`backend '${backend}' is unavailable: ${reason}`);
+  }
 }

@@ -82,7 +82,7 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
         const channel = new MessageChannel();
         channel.port1.on('message', (m: { epoch: number; misses: number }) => opts.onProgress?.({ shard: d.shard, ...m, done: false }));
         try {
-          const out = await pool.trainPrototypes({ backend: opts.backend.name, args, progress: channel.port2 }, [args.x.buffer, args.y.buffer, args.sums.buffer, args.counts.buffer]);
+          const out = await pool.trainPrototypes({ kernels: opts.backend.workerKernels, args, progress: channel.port2 }, [args.x.buffer, args.y.buffer, args.sums.buffer, args.counts.buffer]);
           sumsOf(d.shard).set(out.sums);
           countsOf(d.shard).set(out.counts);
           record(d.shard, out.result, out.seconds);

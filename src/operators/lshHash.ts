@@ -17,7 +17,7 @@
 import { map, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Kernels } from '../backends/backend.js';
-import { cpuBackend } from '../backends/cpu/index.js';
+import { cpuKernels } from '../backends/cpu/kernels.js';
 import { features, withIntColumn } from '../data/batch.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
@@ -56,7 +56,7 @@ export function routerFromPlanes(planes: Float32Array, width: number, bits: numb
 }
 
 /** Shard of every row of a batch under `router`. */
-export function routeRows(batch: RecordBatch, router: LshRouter, kernels: Kernels = cpuBackend): Int32Array {
+export function routeRows(batch: RecordBatch, router: LshRouter, kernels: Kernels = cpuKernels): Int32Array {
   const f = features(batch, 'lshHash');
   if (f.width !== router.width) throw new DataError(`lshHash: features have width ${f.width}, the router was drawn for width ${router.width}`);
   const codes = kernels.lshCodes(f.values, f.rows, f.width, router.planes, router.bits);

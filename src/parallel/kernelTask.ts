@@ -5,12 +5,13 @@
  * 100 ms, so the main thread can draw a progress bar while a long shard trains.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { BackendName, TrainPrototypesArgs, TrainPrototypesResult } from '../backends/backend.js';
-import { createBackend } from '../backends/index.js';
+import type { KernelSetName, TrainPrototypesArgs, TrainPrototypesResult } from '../backends/backend.js';
+import { loadKernelSet } from '../backends/kernelSets.js';
 
 /** A `trainPrototypes` call to run in a worker. */
 export interface TrainPrototypesTask {
-  backend: BackendName;
+  /** The kernel set to run it with (a backend's `workerKernels`). */
+  kernels: KernelSetName;
   args: Omit<TrainPrototypesArgs, 'onEpoch'>;
   progress?: MessagePort;
 }
@@ -24,12 +25,15 @@ export interface TrainPrototypesTaskResult {
   counts: Float64Array;
 }
 
-/** Runs `trainPrototypes` on the named backend and returns the updated arrays. */
+const loaded = new Map<KernelSetName, ReturnType<typeof loadKernelSet>>();
+
+/** Runs `trainPrototypes` with the named kernel set and returns the updated arrays. */
 export default async function run(task: TrainPrototypesTask): Promise<TrainPrototypesTaskResult> {
-  const backend = await createBackend(task.backend);
+  let kernels = loaded.get(task.kernels);
+  if (!kernels) loaded.set(task.kernels, (kernels = loadKernelSet(task.kernels)));
   let last = 0;
   const started = performance.now();
-  const result = backend.trainPrototypes({
+  const result = kernels.trainPrototypes({
     ...task.args,
     onEpoch: task.progress
       ? (epoch, misses) => {

@@ -25,7 +25,7 @@ export function prototypeScore(norm: number, count: number, dot: number): number
 }
 
 /** Transposes a `classes × width` block (at `offset`) into pixel-major `width × classes`. */
-export function toPixelMajor(sums: Float64Array, offset: number, classes: number, width: number, out = new Float64Array(classes * width)): Float64Array {
+export function toPixelMajor(sums: Float64Array, offset: number, classes: number, width: number, out: Float64Array = new Float64Array(classes * width)): Float64Array {
   for (let c = 0; c < classes; c++) for (let j = 0; j < width; j++) out[j * classes + c] = sums[offset + c * width + j];
   return out;
 }

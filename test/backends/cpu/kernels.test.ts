@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cpuBackend } from '../../src/backends/cpu/index.js';
-import { mnistRows } from '../helpers/mnist.js';
-import { Rng } from '../../src/util/random.js';
+import { cpuKernels } from '../../../src/backends/cpu/kernels.js';
+import { mnistRows } from '../../helpers/mnist.js';
+import { Rng } from '../../../src/util/random.js';
 
 /** Seed 000's training loop, deciding each visit with `nearest(S, T, i)`. */
 function referenceRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number, nearest: (S: Float64Array, T: Float64Array, i: number) => number) {
@@ -43,13 +43,13 @@ function seedRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpoch
 
 /** Decided by the prediction kernel (identical arithmetic to training, no bounds). */
 function bruteForce(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
-  return referenceRule(x, y, D, K, maxEpochs, (S, T, i) => cpuBackend.nearestPrototypes({ x: x.subarray(i * D, (i + 1) * D), rows: 1, width: D, sums: S, counts: T, classes: K })[0]);
+  return referenceRule(x, y, D, K, maxEpochs, (S, T, i) => cpuKernels.nearestPrototypes({ x: x.subarray(i * D, (i + 1) * D), rows: 1, width: D, sums: S, counts: T, classes: K })[0]);
 }
 
 function train(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number, snapshotEpochs?: number[]) {
   const S = new Float64Array(K * D);
   const T = new Float64Array(K).fill(1);
-  const r = cpuBackend.trainPrototypes({ x, y, width: D, classes: K, sums: S, counts: T, maxEpochs, snapshotEpochs });
+  const r = cpuKernels.trainPrototypes({ x, y, width: D, classes: K, sums: S, counts: T, maxEpochs, snapshotEpochs });
   return { S, T, r };
 }
 
@@ -105,7 +105,7 @@ describe('cpu trainPrototypes', () => {
     expect(full.r.converged).toBe(true);
     expect(full.r.misses.at(-1)).toBe(0);
     expect(full.r.epochs).toBeLessThan(999);
-    expect(full.r.snapshots.map((s) => s.epoch)).toEqual([1, 2, 3].filter((e) => e <= full.r.epochs));
+    expect(full.r.snapshots.map((s: { epoch: number }) => s.epoch)).toEqual([1, 2, 3].filter((e) => e <= full.r.epochs));
     const two = train(x, y, 784, 2, 2);
     expect(full.r.snapshots[1].sums).toEqual(two.S);
     expect(full.r.snapshots[1].counts).toEqual(two.T);
@@ -123,7 +123,7 @@ describe('cpu nearestPrototypes', () => {
     const counts = Float64Array.from({ length: G * K }, () => 1 + rng.int(5));
     const x = Float32Array.from({ length: rows * D }, () => (rng.int(4) === 0 ? 0 : rng.int(20)));
     const groups = Int32Array.from({ length: rows }, () => rng.int(G));
-    const got = cpuBackend.nearestPrototypes({ x, rows, width: D, groups, sums, counts, classes: K });
+    const got = cpuKernels.nearestPrototypes({ x, rows, width: D, groups, sums, counts, classes: K });
     for (let i = 0; i < rows; i++) {
       const d = Array.from({ length: K }, (_, c) => {
         let s = 0;
@@ -132,7 +132,7 @@ describe('cpu nearestPrototypes', () => {
       });
       expect(got[i]).toBe(d.indexOf(Math.min(...d)));
     }
-    const tie = cpuBackend.nearestPrototypes({ x: new Float32Array(D), rows: 1, width: D, sums: new Float64Array(K * D), counts: new Float64Array(K).fill(1), classes: K });
+    const tie = cpuKernels.nearestPrototypes({ x: new Float32Array(D), rows: 1, width: D, sums: new Float64Array(K * D), counts: new Float64Array(K).fill(1), classes: K });
     expect(tie[0]).toBe(0);
   });
 });
