@@ -1,0 +1,244 @@
+// AssemblyScript source of the wasm backend's fused kernels (compiled by `npm run build:wasm`).
+//
+// Each class's (or plane's) dot product is summed in float64, sequentially over the non-zero
+// pixels in pixel order, exactly as the TypeScript reference (src/backends/cpu) does, and with
+// the same expressions for scores, norms and drifts: the results are bit-identical to `cpu`.
+// SIMD goes across classes (f64x2 = two classes per instruction), never across pixels, because
+// that would change the order of the additions.
+//
+// Memory: the JS side lays out every array in linear memory from heapBase() and passes byte
+// offsets; nothing here allocates.
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// dots[c] = sum_e M[cols[e]*K + c] * vals[e], for every c < K (M pixel-major, width × K).
+function allDots(M: usize, K: i32, cols: usize, vals: usize, e0: i32, e1: i32, dots: usize): void {
+  const rowBytes = <usize>K << 3;
+  let c: i32 = 0;
+  for (; c + 8 <= K; c += 8) {
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    const off = <usize>c << 3;
+    for (let e = e0; e < e1; e++) {
+      const p = M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes + off;
+      const v = f64x2.splat(load<f64>(vals + (<usize>e << 3)));
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(p), v));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(p, 16), v));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(p, 32), v));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(p, 48), v));
+    }
+    const d = dots + off;
+    v128.store(d, a0);
+    v128.store(d, a1, 16);
+    v128.store(d, a2, 32);
+    v128.store(d, a3, 48);
+  }
+  for (; c + 2 <= K; c += 2) {
+    let a0 = f64x2.splat(0);
+    const off = <usize>c << 3;
+    for (let e = e0; e < e1; e++) {
+      const p = M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes + off;
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(p), f64x2.splat(load<f64>(vals + (<usize>e << 3)))));
+    }
+    v128.store(dots + off, a0);
+  }
+  if (c < K) store<f64>(dots + (<usize>c << 3), oneDot(M, K, c, cols, vals, e0, e1));
+}
+
+function oneDot(M: usize, K: i32, c: i32, cols: usize, vals: usize, e0: i32, e1: i32): f64 {
+  const rowBytes = <usize>K << 3;
+  const off = <usize>c << 3;
+  let a: f64 = 0;
+  for (let e = e0; e < e1; e++) a += load<f64>(M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes + off) * load<f64>(vals + (<usize>e << 3));
+  return a;
+}
+
+function squaredNorm(S: usize, c: i32, K: i32, D: i32): f64 {
+  let s: f64 = 0;
+  for (let j = 0; j < D; j++) {
+    const v = load<f64>(S + ((<usize>j * <usize>K + <usize>c) << 3));
+    s += v * v;
+  }
+  return s;
+}
+
+// @ts-ignore: decorator
+@inline
+function prototypeScore(norm: f64, count: f64, dot: f64): f64 {
+  return norm / (count * count) - (2 * dot) / count;
+}
+
+// Non-zero entries of row x[offset .. offset+width) into (cols, vals); returns how many.
+// @ts-ignore: decorator
+@inline
+function nonZeros<T>(x: usize, offset: usize, width: i32, cols: usize, vals: usize): i32 {
+  let n = 0;
+  for (let j = 0; j < width; j++) {
+    const v = <f64>load<T>(x + ((offset + <usize>j) << alignof<T>()));
+    if (v != 0) {
+      store<i32>(cols + (<usize>n << 2), j);
+      store<f64>(vals + (<usize>n << 3), v);
+      n++;
+    }
+  }
+  return n;
+}
+
+// ---- nearest prototype: out[i] = argmin_c score over the prototypes of row i's group ----
+function nearest<T>(x: usize, rows: i32, width: i32, groups: usize, sums: usize, norms: usize, counts: usize, K: i32, cols: usize, vals: usize, dots: usize, out: usize): void {
+  const groupBytes = <usize>width * <usize>K << 3;
+  for (let i = 0; i < rows; i++) {
+    const g = groups ? load<i32>(groups + (<usize>i << 2)) : 0;
+    const nnz = nonZeros<T>(x, <usize>i * <usize>width, width, cols, vals);
+    allDots(sums + <usize>g * groupBytes, K, cols, vals, 0, nnz, dots);
+    let best: f64 = Infinity;
+    let arg = 0;
+    for (let c = 0; c < K; c++) {
+      const gc = (<usize>g * <usize>K + <usize>c) << 3;
+      const s = prototypeScore(load<f64>(norms + gc), load<f64>(counts + gc), load<f64>(dots + (<usize>c << 3)));
+      if (s < best) {
+        best = s;
+        arg = c;
+      }
+    }
+    store<i32>(out + (<usize>i << 2), arg);
+  }
+}
+
+export function nearestU8(x: usize, rows: i32, width: i32, groups: usize, sums: usize, norms: usize, counts: usize, K: i32, cols: usize, vals: usize, dots: usize, out: usize): void {
+  nearest<u8>(x, rows, width, groups, sums, norms, counts, K, cols, vals, dots, out);
+}
+
+export function nearestF32(x: usize, rows: i32, width: i32, groups: usize, sums: usize, norms: usize, counts: usize, K: i32, cols: usize, vals: usize, dots: usize, out: usize): void {
+  nearest<f32>(x, rows, width, groups, sums, norms, counts, K, cols, vals, dots, out);
+}
+
+// ---- LSH codes: sign bits of the projections on `bits` planes (pixel-major), MSB first ----
+function lsh<T>(x: usize, rows: i32, width: i32, planes: usize, bits: i32, cols: usize, vals: usize, proj: usize, out: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const nnz = nonZeros<T>(x, <usize>i * <usize>width, width, cols, vals);
+    allDots(planes, bits, cols, vals, 0, nnz, proj);
+    let code: u32 = 0;
+    for (let b = 0; b < bits; b++) code = (code << 1) | (load<f64>(proj + (<usize>b << 3)) > 0 ? 1 : 0);
+    store<u32>(out + (<usize>i << 2), code);
+  }
+}
+
+export function lshU8(x: usize, rows: i32, width: i32, planes: usize, bits: i32, cols: usize, vals: usize, proj: usize, out: usize): void {
+  lsh<u8>(x, rows, width, planes, bits, cols, vals, proj, out);
+}
+
+export function lshF32(x: usize, rows: i32, width: i32, planes: usize, bits: i32, cols: usize, vals: usize, proj: usize, out: usize): void {
+  lsh<f32>(x, rows, width, planes, bits, cols, vals, proj, out);
+}
+
+// ---- one epoch of the sharded prototype rule (see src/backends/cpu/trainPrototypes.ts) ----
+const MARGIN: f64 = 1e-9;
+
+// Returns the epoch's misses; adds the distance evaluations done to the i64 at evalsOut.
+export function trainEpoch(
+  n: i32, D: i32, K: i32,
+  rowStart: usize, cols: usize, vals: usize, xNorm: usize, x: usize, labels: usize,
+  S: usize, T: usize, norm: usize, version: usize, drift: usize,
+  score: usize, dist: usize, seenVersion: usize, seenDrift: usize,
+  lower: usize, stale: usize, dots: usize, evalsOut: usize,
+): i32 {
+  let misses = 0;
+  let evals: i64 = 0;
+  for (let i = 0; i < n; i++) {
+    const base = <usize>i * <usize>K;
+    let bestUpper: f64 = Infinity;
+    for (let c = 0; c < K; c++) {
+      const k = base + <usize>c;
+      const seen = load<i32>(seenVersion + (k << 2));
+      const dk = load<f64>(dist + (k << 3));
+      if (seen == load<i32>(version + (<usize>c << 2))) {
+        store<f64>(lower + (<usize>c << 3), dk);
+        if (dk < bestUpper) bestUpper = dk;
+      } else if (seen < 0) {
+        store<f64>(lower + (<usize>c << 3), -Infinity);
+      } else {
+        const slack = load<f64>(drift + (<usize>c << 3)) - load<f64>(seenDrift + (k << 3));
+        store<f64>(lower + (<usize>c << 3), dk - slack);
+        if (dk + slack < bestUpper) bestUpper = dk + slack;
+      }
+    }
+    const limit = bestUpper + MARGIN * (bestUpper + 1);
+    let m = 0;
+    for (let c = 0; c < K; c++) {
+      if (load<f64>(lower + (<usize>c << 3)) <= limit && load<i32>(seenVersion + ((base + <usize>c) << 2)) != load<i32>(version + (<usize>c << 2))) {
+        store<i32>(stale + (<usize>m << 2), c);
+        m++;
+      }
+    }
+    const e0 = load<i32>(rowStart + (<usize>i << 2));
+    const e1 = load<i32>(rowStart + (<usize>(i + 1) << 2));
+    if (m > 0) {
+      // With more than two stale classes, all K at two per instruction cost less than one by one.
+      const useAll = m > 2;
+      if (useAll) allDots(S, K, cols, vals, e0, e1, dots);
+      for (let t = 0; t < m; t++) {
+        const c = load<i32>(stale + (<usize>t << 2));
+        const dot = useAll ? load<f64>(dots + (<usize>c << 3)) : oneDot(S, K, c, cols, vals, e0, e1);
+        const k = base + <usize>c;
+        const s = prototypeScore(load<f64>(norm + (<usize>c << 3)), load<f64>(T + (<usize>c << 3)), dot);
+        store<f64>(score + (k << 3), s);
+        const d2 = s + load<f64>(xNorm + (<usize>i << 3));
+        store<f64>(dist + (k << 3), d2 > 0 ? Math.sqrt(d2) : 0);
+        store<i32>(seenVersion + (k << 2), load<i32>(version + (<usize>c << 2)));
+        store<f64>(seenDrift + (k << 3), load<f64>(drift + (<usize>c << 3)));
+      }
+      evals += m;
+    }
+    let p = 0;
+    let best: f64 = Infinity;
+    for (let c = 0; c < K; c++) {
+      if (load<f64>(lower + (<usize>c << 3)) > limit) continue;
+      const s = load<f64>(score + ((base + <usize>c) << 3));
+      if (s < best) {
+        best = s;
+        p = c;
+      }
+    }
+    const label = load<i32>(labels + (<usize>i << 2));
+    if (p != label) {
+      misses++;
+      const t0 = load<f64>(T + (<usize>label << 3));
+      const t1 = t0 + 1;
+      store<f64>(T + (<usize>label << 3), t1);
+      for (let e = e0; e < e1; e++) {
+        const a = S + ((<usize>load<i32>(cols + (<usize>e << 2)) * <usize>K + <usize>label) << 3);
+        store<f64>(a, load<f64>(a) + load<f64>(vals + (<usize>e << 3)));
+      }
+      let movedY: f64 = 0;
+      const xo = <usize>i * <usize>D;
+      for (let j = 0; j < D; j++) {
+        const now = load<f64>(S + ((<usize>j * <usize>K + <usize>label) << 3));
+        const dm = now / t1 - (now - <f64>load<f32>(x + ((xo + <usize>j) << 2))) / t0;
+        movedY += dm * dm;
+      }
+      let movedP: f64 = 0;
+      const tp = load<f64>(T + (<usize>p << 3));
+      for (let e = e0; e < e1; e++) {
+        const a = S + ((<usize>load<i32>(cols + (<usize>e << 2)) * <usize>K + <usize>p) << 3);
+        const before = load<f64>(a);
+        const after = Math.max(before - load<f64>(vals + (<usize>e << 3)) / 2, 0);
+        store<f64>(a, after);
+        const dm = (after - before) / tp;
+        movedP += dm * dm;
+      }
+      store<f64>(norm + (<usize>label << 3), squaredNorm(S, label, K, D));
+      store<f64>(norm + (<usize>p << 3), squaredNorm(S, p, K, D));
+      store<f64>(drift + (<usize>label << 3), load<f64>(drift + (<usize>label << 3)) + Math.sqrt(movedY) * (1 + 1e-12));
+      store<f64>(drift + (<usize>p << 3), load<f64>(drift + (<usize>p << 3)) + Math.sqrt(movedP) * (1 + 1e-12));
+      store<i32>(version + (<usize>label << 2), load<i32>(version + (<usize>label << 2)) + 1);
+      store<i32>(version + (<usize>p << 2), load<i32>(version + (<usize>p << 2)) + 1);
+    }
+  }
+  store<i64>(evalsOut, load<i64>(evalsOut) + evals);
+  return misses;
+}
