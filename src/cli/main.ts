@@ -88,7 +88,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       'list the compute backends and whether they run here',
       (y) => y,
       async () => {
-        for (const b of await listBackends()) io.out(`${b.name.padEnd(8)} ${b.available ? 'available  ' : 'unavailable'} ${b.description}${b.reason ? ` (${b.reason})` : ''}\n`);
+        const all = await listBackends();
+        const auto = all.find((b) => b.available)?.name;
+        for (const b of all) {
+          const state = b.available ? `available${b.name === auto ? ' (auto)' : ''}` : 'unavailable';
+          io.out(`${b.name.padEnd(7)} ${state.padEnd(17)} ${b.available ? b.description : b.reason}\n`);
+          for (const [kernel, where] of Object.entries(b.gaps)) io.out(`${''.padEnd(26)}${kernel}: ${where}\n`);
+        }
       },
     )
     .demandCommand(1, 'name a command: run, describe or backends')
