@@ -51,9 +51,21 @@ describe('amem-flow CLI', () => {
     expect(r.out).toContain('train.maxEpochs = 7');
   });
 
-  it('lists backends', async () => {
+  it('lists backends: cpu and wasm available, GPU backends unavailable with the reason', async () => {
     const r = await cli('backends');
-    expect(r.out).toMatch(/^cpu\s+available/m);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^wasm\s+available \(auto\)/m);
+    expect(r.out).toMatch(/^cpu\s+available\s+tfjs cpu ops/m);
+    expect(r.out).toMatch(/^gpu\s+unavailable\s+@tensorflow\/tfjs-node-gpu is not installed; install it with .*CUDA 11.2 and cuDNN 8.1/m);
+    expect(r.out).toMatch(/^webgpu\s+unavailable\s+webgpu and @tensorflow\/tfjs-backend-webgpu not installed/m);
+  });
+
+  it('fails fast on --backend gpu without tfjs-node-gpu, with the install advice and what is available', async () => {
+    const started = performance.now();
+    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--backend', 'gpu', '--out', mkdtempSync(join(tmpdir(), 'amem-cli-')));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/backend 'gpu' is unavailable: .*npm i @tensorflow\/tfjs-node-gpu@4.22.0.*CUDA 11.2 and cuDNN 8.1.*Available here: wasm, cpu/);
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 
   it('runs a reduced pipeline from the installed bin and writes metrics.json in the documented shape', async () => {
@@ -66,7 +78,7 @@ describe('amem-flow CLI', () => {
     expect(stdout).toMatch(/test\+noise/);
     expect(stderr).toMatch(/train: \d+\/50 shards converged/);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
-    expect(m).toMatchObject({ pipeline: 'sharded-mnist', backend: 'cpu', seed: 4, settings: { train: { maxEpochs: 20 } } });
+    expect(m).toMatchObject({ pipeline: 'sharded-mnist', backend: 'wasm', seed: 4, settings: { train: { maxEpochs: 20 } } });
     expect(Object.keys(m.evaluations)).toEqual(['train', 'test', 'train+noise', 'test+noise']);
     expect(m.evaluations.test).toMatchObject({ n: 500 });
     expect(m.evaluations.test.accuracy).toBeGreaterThan(0.6);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { lastValueFrom, from } from 'rxjs';
-import { cpuBackend } from '../../src/backends/cpu/index.js';
+import { createBackend } from '../../src/backends/index.js';
+import type { Backend } from '../../src/backends/backend.js';
 import { features, withIntColumn } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
 import { loadMnist } from '../../src/io/mnist.js';
@@ -15,6 +16,10 @@ import { firstDifference } from '../helpers/arrays.js';
 import { testBatch } from '../helpers/batches.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amem-sharded-'));
+let cpuBackend: Backend;
+beforeAll(async () => {
+  cpuBackend = await createBackend('cpu');
+});
 const settings = { bits: 8, shards: 50, classes: 10, seed: 3 };
 const train = () => arraysSource(loadMnist('train'), { rows: selectRows(loadMnist('train'), { end: 6000 }), batchSize: 2500 });
 const test = () => arraysSource(loadMnist('test'), { rows: selectRows(loadMnist('test'), { end: 1000 }) });
@@ -52,6 +57,17 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
     model.save(a);
     parallel.save(b);
     expect(firstDifference(readFileSync(b), readFileSync(a))).toBe(-1);
+  });
+
+  it('trains the same model on the wasm backend, its kernels running in two worker threads', async () => {
+    const wasm = new ShardedLshModel(settings, await createBackend('wasm'));
+    await wasm.fit(train(), { maxEpochs: 300, workers: 2 });
+    const a = join(dir, 'cpu.arrow');
+    const b = join(dir, 'wasm.arrow');
+    model.save(a);
+    wasm.save(b);
+    expect(firstDifference(readFileSync(b), readFileSync(a))).toBe(-1);
+    cpuBackend = await createBackend('cpu');
   });
 
   it('saves and loads bit-exactly, with identical predictions', async () => {

@@ -1,0 +1,254 @@
+/**
+ * Backend equivalence: every backend against the `cpu` reference, each test written once.
+ * Unavailable backends are listed as skipped with their reason, never passed.
+ *
+ * Tolerances, and why:
+ * - Exact (bit-identical): hash codes and argmin/argmax indices, thresholding, clip/relu/min/max,
+ *   integer-valued matmul and recalled ±1 states. Their inputs and results are integers below
+ *   2^24 or selections of existing values, so any correct float32 arithmetic gives the same bits.
+ * - matmul and sums: |got − ref| ≤ 2·√n·ε·Σ|terms| (ε = 2^-23, n = reduction length). Rounding
+ *   errors of a float32 sum grow like √n in practice (the worst case, n·ε, is 28× larger at
+ *   n = 784 and never approached); cpu sums in float64 and rounds once. Measured between tfjs cpu
+ *   and wasm: 1/30 of this bound for matmul at 100×784·784×200. Sums use non-negative data, so
+ *   the bound is relative to the sum itself (2·√60000·ε = 5.8e-5 at 60000 terms).
+ * - elementwise transcendental ops: a few units in the last place (ulp) of float32. Measured here
+ *   between tfjs cpu and wasm: pow/exp ≤ 1 ulp, tanh ≤ 2, softmax ≤ 5 (sum + exp + divide); the
+ *   bounds below are about twice that.
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { lastValueFrom } from 'rxjs';
+import type * as tfc from '@tensorflow/tfjs-core';
+import { createBackend, listBackends } from '../../src/backends/index.js';
+import type { Backend, Kernels } from '../../src/backends/backend.js';
+import { cpuKernels } from '../../src/backends/cpu/kernels.js';
+import { tfjsKernels } from '../../src/backends/tfjsKernels.js';
+import { loadWasmKernels } from '../../src/backends/wasm/kernels.js';
+import { makeSampleBatch, features } from '../../src/data/batch.js';
+import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
+import { loadMnist } from '../../src/io/mnist.js';
+import { ShardedLshModel } from '../../src/models/shardedLsh.js';
+import { addNoise } from '../../src/operators/addNoise.js';
+import { createLshRouter } from '../../src/operators/lshHash.js';
+import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
+import { runPipeline } from '../../src/pipeline/run.js';
+import { Rng } from '../../src/util/random.js';
+import { mnistRows } from '../helpers/mnist.js';
+import { firstDifference } from '../helpers/arrays.js';
+
+const EPS = 2 ** -23;
+const statuses = await listBackends();
+
+/** Runs `fn` with tfjs's `name` backend active and returns plain arrays. */
+async function onTfBackend<T>(backend: Backend, fn: (tf: typeof tfc) => T): Promise<T> {
+  await backend.tf.setBackend(tfName(backend.name));
+  return fn(backend.tf);
+}
+
+function tfName(name: Backend['name']): string {
+  return name === 'gpu' ? 'tensorflow' : name;
+}
+
+function ulpOf(v: number): number {
+  const f = Math.fround(Math.abs(v));
+  if (f === 0) return 2 ** -149;
+  const next = new Float32Array([f]);
+  new Int32Array(next.buffer)[0]++;
+  return next[0] - f;
+}
+
+function maxUlps(got: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]) / ulpOf(ref[i]));
+  return worst;
+}
+
+// Shared fixtures: real MNIST rows, and prototypes trained by the reference kernels.
+const digits = mnistRows(3000);
+const testDigits = mnistRows(2000, { split: 'test' });
+const router = createLshRouter(784, 8, 50, 7);
+const groups = Int32Array.from(cpuKernels.lshCodes(testDigits.x, 2000, 784, router.planes, 8), (c) => c % 5);
+const trained = (() => {
+  const sums = new Float64Array(5 * 10 * 784);
+  const counts = new Float64Array(50).fill(1);
+  const codes = cpuKernels.lshCodes(digits.x, 3000, 784, router.planes, 8);
+  for (let g = 0; g < 5; g++) {
+    const rows = [...codes.keys()].filter((i) => codes[i] % 5 === g);
+    const x = new Float32Array(rows.length * 784);
+    rows.forEach((r, i) => x.set(digits.x.subarray(r * 784, (r + 1) * 784), i * 784));
+    cpuKernels.trainPrototypes({ x, y: Int32Array.from(rows, (r) => digits.y[r]), width: 784, classes: 10, sums: sums.subarray(g * 7840, (g + 1) * 7840), counts: counts.subarray(g * 10, (g + 1) * 10), maxEpochs: 20 });
+  }
+  return { sums, counts };
+})();
+
+/** The fused-kernel checks, run for any kernel set against the TypeScript reference. */
+function kernelEquivalence(name: string, kernels: () => Kernels, exactNearest: boolean) {
+  describe(`${name} fused kernels`, () => {
+    it('hash codes are bit-identical on raw pixels and on ±1-noisy float pixels', async () => {
+      const k = kernels();
+      expect(firstDifference(k.lshCodes(digits.x.subarray(0, 500 * 784), 500, 784, router.planes, 8), cpuKernels.lshCodes(digits.x.subarray(0, 500 * 784), 500, 784, router.planes, 8))).toBe(-1);
+      const raw = Uint8Array.from(digits.x.subarray(0, 300 * 784));
+      expect(firstDifference(k.lshCodes(raw, 300, 784, router.planes, 8), cpuKernels.lshCodes(raw, 300, 784, router.planes, 8))).toBe(-1);
+      const noisy = features((await lastValueFrom(arraysSource(loadMnist('test'), { rows: selectRows(loadMnist('test'), { end: 300 }) }).pipe(addNoise({ kind: 'pm1', seed: 3 }))))!).values;
+      expect(firstDifference(k.lshCodes(noisy, 300, 784, router.planes, 8), cpuKernels.lshCodes(noisy, 300, 784, router.planes, 8))).toBe(-1);
+    });
+
+    it(`nearest prototypes ${exactNearest ? 'are bit-identical' : 'agree on >= 99.9% of rows'}`, () => {
+      const args = { x: testDigits.x, rows: 2000, width: 784, groups, sums: trained.sums, counts: trained.counts, classes: 10 };
+      const got = kernels().nearestPrototypes(args);
+      const ref = cpuKernels.nearestPrototypes(args);
+      const differ = ref.filter((v, i) => v !== got[i]).length;
+      if (exactNearest) expect(differ).toBe(0);
+      else expect(differ / 2000).toBeLessThanOrEqual(0.001);
+    });
+
+    it('shard training gives the same sums, counts and misses per epoch', () => {
+      const { x, y } = mnistRows(1500, { start: 5000 });
+      const run = (k: Kernels) => {
+        const sums = new Float64Array(7840);
+        const counts = new Float64Array(10).fill(1);
+        const r = k.trainPrototypes({ x, y, width: 784, classes: 10, sums, counts, maxEpochs: 60, snapshotEpochs: [2] });
+        return { sums, counts, r };
+      };
+      const a = run(kernels());
+      const b = run(cpuKernels);
+      expect(Array.from(a.r.misses)).toEqual(Array.from(b.r.misses));
+      expect(firstDifference(a.sums, b.sums)).toBe(-1);
+      expect(firstDifference(a.counts, b.counts)).toBe(-1);
+      expect(firstDifference(a.r.snapshots[0].sums, b.r.snapshots[0].sums)).toBe(-1);
+    });
+  });
+}
+
+kernelEquivalence('wasm (own SIMD module)', loadWasmKernels, true);
+
+describe('GPU-backend device kernels (tfjs ops), run on tfjs cpu and wasm', () => {
+  for (const name of ['cpu', 'wasm'] as const) {
+    describe(`on tfjs ${name}`, () => {
+      let backend: Backend;
+      beforeAll(async () => {
+        backend = await createBackend(name);
+      });
+      kernelEquivalence(`tfjs ${name}`, () => tfjsKernels(backend.tf, cpuKernels), false);
+    });
+  }
+});
+
+describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailable: ${s.reason})`, s] as const))('backend %s', (_label, status) => {
+  if (status.name === 'cpu') {
+    it('is the reference the others are compared with', () => expect(status.available).toBe(true));
+    return;
+  }
+  let backend: Backend;
+  let cpu: Backend;
+  beforeAll(async () => {
+    if (!status.available) return;
+    cpu = await createBackend('cpu');
+    backend = await createBackend(status.name);
+  });
+
+  const rng = new Rng(11);
+  const floats = (n: number, scale = 1) => Float32Array.from({ length: n }, () => (rng.float() * 2 - 1) * scale);
+  const ints = (n: number, max: number) => Float32Array.from({ length: n }, () => rng.int(2 * max + 1) - max);
+
+  /** Runs `fn` on the reference and on this backend. */
+  async function both<T>(fn: (tf: typeof tfc) => T): Promise<[T, T]> {
+    const ref = await onTfBackend(cpu, fn);
+    const got = await onTfBackend(backend, fn);
+    return [got, ref];
+  }
+
+  describe.skipIf(!status.available)('exact ops', () => {
+    it('threshold (binarize), clip, relu, min, max and argmax/argmin (first index on ties) are bit-identical', async () => {
+      const x = floats(4000, 3);
+      x.set([1, 1, 1, 1], 0); // ties at the start of the first row
+      const [got, ref] = await both((tf) => {
+        const t = tf.tensor2d(x, [40, 100]);
+        return [tf.where(tf.greater(t, 0.5), tf.onesLike(t), tf.neg(tf.onesLike(t))), tf.clipByValue(t, -1, 1), tf.relu(t), tf.minimum(t, 0.3), tf.maximum(t, -0.3), tf.argMax(t, 1), tf.argMin(t, 1)].map((r) => r.dataSync().slice());
+      });
+      got.forEach((g, i) => expect(firstDifference(g, ref[i]), `op ${i}`).toBe(-1));
+    });
+
+    it('integer-valued matmul and recalled ±1 states are bit-identical', async () => {
+      const patterns = Float32Array.from({ length: 5 * 784 }, () => (rng.float() < 0.5 ? -1 : 1));
+      const a = ints(100 * 784, 3);
+      const b = ints(784 * 60, 3);
+      const [got, ref] = await both((tf) => {
+        const xi = tf.tensor2d(patterns, [5, 784]);
+        const w = tf.matMul(xi, xi, true, false); // Σ ξξᵀ: integers ≤ 5
+        const state = tf.tensor2d(patterns.slice(0, 784), [784, 1]);
+        const recalled = tf.sign(tf.matMul(w, state));
+        return [tf.matMul(tf.tensor2d(a, [100, 784]), tf.tensor2d(b, [784, 60])).dataSync().slice(), recalled.dataSync().slice()];
+      });
+      expect(firstDifference(got[0], ref[0])).toBe(-1);
+      expect(firstDifference(got[1], ref[1])).toBe(-1);
+    });
+  });
+
+  describe.skipIf(!status.available)('float ops within stated tolerances', () => {
+    it('matmul at the models’ shapes: |Δ| ≤ 2√n·ε·Σ|a||b|', async () => {
+      const [m, k, n] = [100, 784, 200];
+      const a = floats(m * k);
+      const b = floats(k * n);
+      const [got, ref] = await both((tf) => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])).dataSync().slice());
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let bound = 0;
+          for (let q = 0; q < k; q++) bound += Math.abs(a[i * k + q] * b[q * n + j]);
+          expect(Math.abs(got[i * n + j] - ref[i * n + j])).toBeLessThanOrEqual(2 * Math.sqrt(k) * EPS * bound);
+        }
+      }
+    });
+
+    it('sums over 794 and 60000 non-negative elements: |Δ| ≤ 2√n·ε·Σx', async () => {
+      for (const n of [794, 60000]) {
+        const x = Float32Array.from(floats(n, 10), Math.abs);
+        const [got, ref] = await both((tf) => tf.sum(tf.tensor1d(x)).dataSync()[0]);
+        const bound = 2 * Math.sqrt(n) * EPS * x.reduce((s, v) => s + v, 0);
+        expect(Math.abs(got - ref)).toBeLessThanOrEqual(bound);
+      }
+    });
+
+    it('pow and exp within 2 ulp, tanh within 4, softmax within 10', async () => {
+      const x = Float32Array.from(floats(5000), (v) => Math.abs(v) + 0.01);
+      const [got, ref] = await both((tf) => {
+        const t = tf.tensor1d(x);
+        return [tf.pow(t, 20), tf.exp(tf.mul(t, 5)), tf.tanh(tf.mul(t, 3)), tf.softmax(tf.tensor2d(x, [50, 100]))].map((r) => r.dataSync().slice());
+      });
+      expect(maxUlps(got[0], ref[0])).toBeLessThanOrEqual(2);
+      expect(maxUlps(got[1], ref[1])).toBeLessThanOrEqual(2);
+      expect(maxUlps(got[2], ref[2])).toBeLessThanOrEqual(4);
+      expect(maxUlps(got[3], ref[3])).toBeLessThanOrEqual(10);
+    });
+  });
+
+  describe.skipIf(!status.available)('end to end', () => {
+    it('the sharded-mnist pipeline (reduced) reaches the same accuracy (±0.1 point) as on cpu', async () => {
+      const raw = await loadPipelineFile('pipelines/sharded-mnist.ts');
+      const spec = resolvePipeline(applySettings(raw, ['data.trainSize=20000', 'data.testSize=2000', 'train.curveEpochs=off', 'outputs.model=false', 'outputs.plots=false']));
+      const ref = await runPipeline(spec, { backend: 'cpu' });
+      const got = await runPipeline(spec, { backend: status.name });
+      expect(got.metrics.backend).toBe(status.name);
+      for (const [name, e] of Object.entries(ref.metrics.evaluations)) expect(Math.abs(got.metrics.evaluations[name].accuracy - e.accuracy), name).toBeLessThanOrEqual(0.001);
+    });
+
+    it('the same seed gives the same predictions on >= 99.9% of the 10000 test digits', async () => {
+      const train = () => arraysSource(loadMnist('train'), { rows: selectRows(loadMnist('train'), { end: 20000 }) });
+      const fitted = async (b: Backend) => {
+        const m = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: 5 }, b);
+        await m.fit(train(), { maxEpochs: 50, workers: 2 });
+        return m;
+      };
+      const test = makeSampleBatch(loadMnist('test'));
+      const ref = (await fitted(cpu)).predict(test);
+      const got = (await fitted(backend)).predict(test);
+      const same = ref.filter((v, i) => v === got[i]).length;
+      expect(same / 10000).toBeGreaterThanOrEqual(0.999);
+    });
+  });
+});
+
+it('lists every backend, with a reason for each unavailable one', () => {
+  expect(statuses.map((s) => s.name).sort()).toEqual(['cpu', 'gpu', 'wasm', 'webgpu']);
+  for (const s of statuses) if (!s.available) expect(s.reason).toMatch(/install|adapter|device|load/);
+  expect(statuses.find((s) => s.name === 'cpu')?.available).toBe(true);
+});
