@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: wall time, throughput and peak memory of the sharded-mnist pipeline, written
- * as JSON (runs/bench/bench.json) and printed as a table, so runs can be compared.
+ * `npm run bench`: time, throughput and peak memory per model and backend, written as JSON
+ * (runs/bench/bench.json) and printed as a table, so runs can be compared.
  *
- *   full        the whole pipeline as shipped (train, learning curve, 4 evaluations), in a child process
- *   cap10000    training at seed 000's cap of 10000 epochs, for the default hash and for a hash
- *               (pipeline seed 0) whose two largest shards never converge, like the reference's
- *   throughput  samples/s of hash + route + predict on the 60000 training digits, clean and ±1-noisy
+ *   ops        per backend: matmul GFLOPS at the models' shapes, and the cost of one tiny op
+ *   sharded    per backend: the sharded model's main loops on real MNIST — training to
+ *              convergence (default hash), hash + route + predict on 60000 digits clean and ±1-noisy
+ *   full       per backend: the whole shipped pipeline in a child process (wall time, peak memory)
+ *   cap10000   training at seed 000's cap of 10000 epochs on a hash (pipeline seed 0) whose two
+ *              largest shards never converge, like the reference's
  *
- * Options: --only full,cap10000,throughput   --backend B   --out FILE
+ * Options: --only ops,sharded,full,cap10000   --backends cpu,wasm   --out FILE
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,26 +19,104 @@ import { lastValueFrom } from 'rxjs';
 import Table from 'cli-table3';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { addNoise, arraysSource, createBackend, loadMnist, makeSampleBatch, routeRows, routerMetadata, ShardedLshModel, withIntColumn, type Metrics } from '../src/index.js';
+import {
+  addNoise,
+  arraysSource,
+  createBackend,
+  listBackends,
+  loadMnist,
+  makeSampleBatch,
+  Rng,
+  routeRows,
+  routerMetadata,
+  ShardedLshModel,
+  withIntColumn,
+  type Backend,
+  type BackendName,
+  type Metrics,
+} from '../src/index.js';
 
 const args = await yargs(hideBin(process.argv))
-  .option('only', { type: 'string', default: 'full,cap10000,throughput' })
-  .option('backend', { type: 'string', default: 'cpu' })
+  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000' })
+  .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
   .strict()
   .parseAsync();
 const only = new Set(args.only.split(','));
-const results: Record<string, unknown> = {
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
-  backend: args.backend,
-  date: new Date().toISOString(),
-};
-const rows: [string, string, string][] = [];
+const available = (await listBackends()).filter((b) => b.available).map((b) => b.name);
+const backends = (args.backends?.split(',') as BackendName[] | undefined) ?? available;
+const results: Record<string, unknown> = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, date: new Date().toISOString(), backends };
+const rows: [string, string, string, string][] = [];
+const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+const perBackend = (section: string) => ((results[section] ??= {}) as Record<string, Record<string, unknown>>);
 
-function cli(name: string, sets: string[], extra: string[] = []): { metrics: Metrics; wall_s: number } {
+function best(reps: number, fn: () => void): number {
+  let ms = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    fn();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return ms;
+}
+
+if (only.has('ops')) {
+  for (const name of backends) {
+    const b = await createBackend(name);
+    const tf = b.tf;
+    const out: Record<string, unknown> = {};
+    for (const [m, k, n] of [[100, 784, 1000], [100, 784, 10000], [1000, 784, 100]] as const) {
+      const a = tf.randomUniform([m, k]);
+      const w = tf.randomUniform([k, n]);
+      const reps = name === 'cpu' ? 2 : 8;
+      const ms = best(reps, () => tf.matMul(a, w).dataSync());
+      a.dispose();
+      w.dispose();
+      const gflops = (2 * m * k * n) / (ms / 1000) / 1e9;
+      out[`matmul_${m}x${k}x${n}_gflops`] = round(gflops);
+      rows.push([name, `matmul ${m}×${k} · ${k}×${n}`, `${round(gflops)} GFLOPS`, `${round(ms)} ms`]);
+    }
+    const one = tf.scalar(1);
+    const dispatches = 20000;
+    const us = (best(3, () => {
+      for (let i = 0; i < dispatches; i++) tf.add(one, one).dispose();
+    }) * 1000) / dispatches;
+    one.dispose();
+    out.op_dispatch_us = round(us, 2);
+    rows.push([name, 'one tiny op (add of scalars, with dispose)', `${round(us, 2)} µs`, '']);
+    perBackend('ops')[name] = out;
+  }
+}
+
+if (only.has('sharded')) {
+  const train = loadMnist('train');
+  const clean = makeSampleBatch(train);
+  const noisy = (await lastValueFrom(arraysSource(train, { batchSize: 60000 }).pipe(addNoise({ kind: 'pm1', seed: 1 }))))!;
+  for (const name of backends) {
+    const b: Backend = await createBackend(name);
+    const model = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: Rng.deriveSeed(2, 'model') }, b);
+    const fit = await model.fit(arraysSource(train), { maxEpochs: 200, workers: 2 });
+    const visits = fit.shards.reduce((a, s) => a + s.visits, 0);
+    const out: Record<string, unknown> = { fit_s: round(fit.seconds, 3), sample_visits: visits, epochs: fit.epochMisses.length };
+    rows.push([name, 'sharded-lsh: train 60000 digits to convergence (2 threads)', `${round(fit.seconds, 2)} s`, `${fit.epochMisses.length} epochs, ${(visits / 1e6).toFixed(2)} M visits`]);
+    for (const [label, batch] of [['clean', clean], ['noisy', noisy]] as const) {
+      let routed = batch;
+      const hashMs = best(3, () => (routed = withIntColumn(batch, 'shard', routeRows(batch, model.router!, b), routerMetadata(model.router!))));
+      const predictMs = best(3, () => model.predict(routed));
+      const perS = Math.round(60000 / ((hashMs + predictMs) / 1000));
+      out[`${label}_hash_ms`] = round(hashMs);
+      out[`${label}_predict_ms`] = round(predictMs);
+      out[`${label}_samples_per_s`] = perS;
+      rows.push([name, `sharded-lsh: hash + route + predict, 60000 ${label} (1 thread)`, `${perS.toLocaleString('en-US')} samples/s`, `hash ${round(hashMs)} ms, predict ${round(predictMs)} ms`]);
+    }
+    perBackend('sharded')[name] = out;
+  }
+}
+
+function cli(name: string, backend: string, sets: string[], extra: string[] = []): { metrics: Metrics; wall_s: number } {
   const out = join(dirname(args.out), name);
   const started = performance.now();
-  const stdout = execFileSync(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/sharded-mnist.ts', '--json', '--quiet', '--backend', args.backend, '--out', out, ...sets.flatMap((s) => ['--set', s]), ...extra], {
+  const stdout = execFileSync(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/sharded-mnist.ts', '--json', '--quiet', '--backend', backend, '--out', out, ...sets.flatMap((s) => ['--set', s]), ...extra], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     env: { ...process.env, CI: 'true' },
@@ -45,54 +125,26 @@ function cli(name: string, sets: string[], extra: string[] = []): { metrics: Met
 }
 
 if (only.has('full')) {
-  const { metrics, wall_s } = cli('full', []);
-  const t = metrics.timings;
-  results.full = { wall_s: round(wall_s), timings: t, peak_rss_mb: metrics.memory.peak_rss_mb, accuracy: Object.fromEntries(Object.entries(metrics.evaluations).map(([k, v]) => [k, v.accuracy])) };
-  rows.push(['full run (train + curve + 4 evaluations)', `${round(wall_s)} s wall, ${metrics.memory.peak_rss_mb} MB peak`, `fit ${t.fit_s} s, curve ${t.curve_s} s, evaluate ${t.evaluate_s} s`]);
+  for (const name of backends) {
+    const { metrics, wall_s } = cli(`full-${name}`, name, []);
+    const t = metrics.timings;
+    perBackend('full')[name] = { wall_s: round(wall_s), timings: t, peak_rss_mb: metrics.memory.peak_rss_mb, accuracy: Object.fromEntries(Object.entries(metrics.evaluations).map(([k, v]) => [k, v.accuracy])) };
+    rows.push([name, 'sharded-mnist pipeline: train, curve, 4 evaluations (process)', `${round(wall_s)} s wall`, `${metrics.memory.peak_rss_mb} MB peak; fit ${t.fit_s} s, curve ${t.curve_s} s, evaluate ${t.evaluate_s} s`]);
+  }
 }
 
 if (only.has('cap10000')) {
-  const out: Record<string, unknown> = {};
-  for (const [label, extra] of [['default seed', []], ['seed 0 (unbalanced hash)', ['--seed', '0']]] as const) {
-    const { metrics } = cli(`cap10000-${label.split(' ')[1]}`, ['train.maxEpochs=10000', 'train.curveEpochs=off', 'evaluate=[]', 'expect={}', 'outputs.plots=false'], [...extra]);
-    const tr = metrics.training as { sample_visits: number; distance_evaluations_skipped: number; converged_shards: number; epochs_run: number };
+  for (const name of backends) {
+    const { metrics } = cli(`cap10000-${name}`, name, ['train.maxEpochs=10000', 'train.curveEpochs=off', 'evaluate=[]', 'expect={}', 'outputs.plots=false'], ['--seed', '0']);
+    const tr = metrics.training as { sample_visits: number; converged_shards: number };
     const us = (1e6 * metrics.timings.fit_s) / tr.sample_visits;
-    out[label] = { fit_s: metrics.timings.fit_s, sample_visits: tr.sample_visits, us_per_visit: round(us, 3), converged_shards: tr.converged_shards, epochs_run: tr.epochs_run, peak_rss_mb: metrics.memory.peak_rss_mb };
-    rows.push([`train, cap 10000, ${label}`, `${metrics.timings.fit_s} s`, `${(tr.sample_visits / 1e6).toFixed(1)} M visits, ${round(us, 3)} µs/visit, ${tr.converged_shards}/50 converged`]);
+    perBackend('cap10000')[name] = { fit_s: metrics.timings.fit_s, sample_visits: tr.sample_visits, us_per_visit: round(us, 3), converged_shards: tr.converged_shards, peak_rss_mb: metrics.memory.peak_rss_mb };
+    rows.push([name, 'sharded-lsh: cap 10000 epochs, seed 0 hash (2 shards never converge)', `${metrics.timings.fit_s} s`, `${(tr.sample_visits / 1e6).toFixed(1)} M visits, ${round(us, 3)} µs/visit, ${metrics.memory.peak_rss_mb} MB peak`]);
   }
-  results.cap10000 = out;
-}
-
-if (only.has('throughput')) {
-  const backend = await createBackend(args.backend as 'cpu');
-  const model = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: 1 }, backend);
-  await model.fit(arraysSource(loadMnist('train')), { maxEpochs: 20, workers: 2 });
-  const clean = makeSampleBatch(loadMnist('train'));
-  const noisy = (await lastValueFrom(arraysSource(loadMnist('train'), { batchSize: 60000 }).pipe(addNoise({ kind: 'pm1', seed: 1 }))))!;
-  const out: Record<string, unknown> = {};
-  for (const [label, batch] of [['clean', clean], ['noisy', noisy]] as const) {
-    const best = { hash: Infinity, predict: Infinity };
-    for (let rep = 0; rep < 3; rep++) {
-      let t = performance.now();
-      const routed = withIntColumn(batch, 'shard', routeRows(batch, model.router!, backend), routerMetadata(model.router!));
-      best.hash = Math.min(best.hash, performance.now() - t);
-      t = performance.now();
-      model.predict(routed);
-      best.predict = Math.min(best.predict, performance.now() - t);
-    }
-    const total = best.hash + best.predict;
-    out[label] = { hash_ms: round(best.hash), predict_ms: round(best.predict), samples_per_s: Math.round(60000 / (total / 1000)) };
-    rows.push([`hash + route + predict, 60000 ${label}`, `${Math.round(60000 / (total / 1000)).toLocaleString('en-US')} samples/s`, `hash ${round(best.hash)} ms, predict ${round(best.predict)} ms (one thread)`]);
-  }
-  results.throughput = out;
 }
 
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
-const table = new Table({ head: ['benchmark', 'result', 'detail'], style: { head: [], border: [] } });
+const table = new Table({ head: ['backend', 'benchmark', 'result', 'detail'], style: { head: [], border: [] } });
 table.push(...rows);
 console.log(`${table.toString()}\nwrote ${args.out}`);
-
-function round(v: number, digits = 2): number {
-  return Math.round(v * 10 ** digits) / 10 ** digits;
-}
