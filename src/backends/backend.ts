@@ -58,6 +58,8 @@ export interface TrainPrototypesArgs {
   maxEpochs: number;
   /** Copy the sums and counts after these epochs (ascending), e.g. to draw a learning curve. */
   snapshotEpochs?: readonly number[];
+  /** Receives, per sample, the class predicted at its first visit, before training on it (test-then-train). */
+  visitPredictions?: Int32Array;
   /** Called after every epoch with its number (from 1) and its misses. */
   onEpoch?: (epoch: number, misses: number) => void;
 }

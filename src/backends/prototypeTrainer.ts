@@ -37,12 +37,14 @@ export interface PrototypeTrainingState {
   dist: Float64Array;
   seenVersion: Int32Array;
   seenDrift: Float64Array;
+  /** When present, `runEpoch(st, true)` writes each visit's prediction here. */
+  pred?: Int32Array;
 }
 
 /** Where a backend keeps the state and how it runs one epoch. */
 export interface EpochEngine {
-  allocate(n: number, D: number, K: number, nnz: number): PrototypeTrainingState;
-  runEpoch(state: PrototypeTrainingState): { misses: number; evaluations: number };
+  allocate(n: number, D: number, K: number, nnz: number, withPredictions: boolean): PrototypeTrainingState;
+  runEpoch(state: PrototypeTrainingState, recordPredictions: boolean): { misses: number; evaluations: number };
 }
 
 /** Runs `trainPrototypes` with the given engine. */
@@ -51,7 +53,8 @@ export function trainPrototypesWith(engine: EpochEngine, args: TrainPrototypesAr
   const n = y.length;
   let nnz = 0;
   for (let k = 0; k < n * D; k++) if (x[k] !== 0) nnz++;
-  const st = engine.allocate(n, D, K, nnz);
+  if (args.visitPredictions && args.visitPredictions.length !== n) throw new Error(`trainPrototypes: visitPredictions has ${args.visitPredictions.length} slots for ${n} samples`);
+  const st = engine.allocate(n, D, K, nnz, Boolean(args.visitPredictions));
   for (let i = 0; i < n; i++) {
     const e0 = st.rowStart[i];
     const e1 = e0 + nonZeros(x, i * D, D, st.cols, st.vals, e0);
@@ -73,7 +76,8 @@ export function trainPrototypesWith(engine: EpochEngine, args: TrainPrototypesAr
   let evaluations = 0;
   let converged = false;
   for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-    const r = engine.runEpoch(st);
+    const r = engine.runEpoch(st, epoch === 1 && st.pred !== undefined);
+    if (epoch === 1 && st.pred) args.visitPredictions!.set(st.pred);
     misses.push(r.misses);
     evaluations += r.evaluations;
     if (wanted.has(epoch)) snapshots.push({ epoch, sums: fromPixelMajor(st.S, K, D), counts: st.T.slice() });

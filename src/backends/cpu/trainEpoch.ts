@@ -23,7 +23,7 @@ const MARGIN = 1e-9;
 
 /** The TypeScript epoch engine: arrays on the JavaScript heap. */
 export const cpuEpochEngine: EpochEngine = {
-  allocate: (n, D, K, nnz) => ({
+  allocate: (n, D, K, nnz, withPredictions) => ({
     n,
     D,
     K,
@@ -42,11 +42,12 @@ export const cpuEpochEngine: EpochEngine = {
     dist: new Float64Array(n * K),
     seenVersion: new Int32Array(n * K),
     seenDrift: new Float64Array(n * K),
+    pred: withPredictions ? new Int32Array(n) : undefined,
   }),
   runEpoch,
 };
 
-function runEpoch(st: PrototypeTrainingState): { misses: number; evaluations: number } {
+function runEpoch(st: PrototypeTrainingState, recordPredictions: boolean): { misses: number; evaluations: number } {
   const { n, D, K, rowStart, cols, vals, xNorm, x, labels: y, S, T, norm, version, drift, score, dist, seenVersion, seenDrift } = st;
   const lower = new Float64Array(K);
   const stale = new Int32Array(K);
@@ -99,6 +100,7 @@ function runEpoch(st: PrototypeTrainingState): { misses: number; evaluations: nu
       }
     }
 
+    if (recordPredictions) st.pred![i] = p;
     const label = y[i];
     if (p !== label) {
       misses++;

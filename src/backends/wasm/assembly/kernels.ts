@@ -139,13 +139,14 @@ export function lshF32(x: usize, rows: i32, width: i32, planes: usize, bits: i32
 // ---- one epoch of the sharded prototype rule (see src/backends/cpu/trainPrototypes.ts) ----
 const MARGIN: f64 = 1e-9;
 
-// Returns the epoch's misses; adds the distance evaluations done to the i64 at evalsOut.
+// Returns the epoch's misses; adds the distance evaluations done to the i64 at evalsOut; when pred
+// is not 0, writes each visit's prediction (before training on the sample) there.
 export function trainEpoch(
   n: i32, D: i32, K: i32,
   rowStart: usize, cols: usize, vals: usize, xNorm: usize, x: usize, labels: usize,
   S: usize, T: usize, norm: usize, version: usize, drift: usize,
   score: usize, dist: usize, seenVersion: usize, seenDrift: usize,
-  lower: usize, stale: usize, dots: usize, evalsOut: usize,
+  lower: usize, stale: usize, dots: usize, evalsOut: usize, pred: usize,
 ): i32 {
   let misses = 0;
   let evals: i64 = 0;
@@ -204,6 +205,7 @@ export function trainEpoch(
         p = c;
       }
     }
+    if (pred) store<i32>(pred + (<usize>i << 2), p);
     const label = load<i32>(labels + (<usize>i << 2));
     if (p != label) {
       misses++;
