@@ -14,7 +14,7 @@
 import { lastValueFrom, map, tap, type Observable, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
-import { features, intColumn, labels, sampleIds, withIntColumn } from '../data/batch.js';
+import { features, intColumn, labels, sampleIds, withIntColumn, type FeatureArray } from '../data/batch.js';
 import { loadCheckpoint, saveCheckpoint, tensorOf, type Checkpoint } from '../io/checkpoint.js';
 import { createLshRouter, routeRows, routerFromPlanes, routerMetadata, type LshRouter } from '../operators/lshHash.js';
 import { DataError, UsageError } from '../util/errors.js';
@@ -127,6 +127,46 @@ export class ShardedLshModel implements Classifier {
     };
   }
 
+  /**
+   * Learns from one batch in a single pass, in row order, test-then-train: returns each row's
+   * prediction made just before training on it. A stream of batches through `learn` gives the
+   * same model as `fit` with one epoch over the same samples in the same order.
+   */
+  learn(batch: RecordBatch): Int32Array {
+    const f = features(batch, 'sharded-lsh learn');
+    const y = labels(batch, 'sharded-lsh learn');
+    checkSamples(f.values, f.width, y, sampleIds(batch), this.classes);
+    const shard = this.shardsOf(batch);
+    const { shards, classes } = this.settings;
+    const D = f.width;
+    this.sums ??= new Float64Array(shards * classes * D);
+    this.counts ??= new Float64Array(shards * classes).fill(1);
+    const predictions = new Int32Array(f.rows);
+    const rowsOf = new Map<number, number[]>();
+    for (let i = 0; i < f.rows; i++) {
+      let rows = rowsOf.get(shard[i]);
+      if (!rows) rowsOf.set(shard[i], (rows = []));
+      rows.push(i);
+    }
+    for (const [s, rows] of rowsOf) {
+      const x = new Float32Array(rows.length * D);
+      rows.forEach((r, i) => x.set(f.values.subarray(r * D, (r + 1) * D), i * D));
+      const visitPredictions = new Int32Array(rows.length);
+      this.backend.trainPrototypes({
+        x,
+        y: Int32Array.from(rows, (r) => y[r]),
+        width: D,
+        classes,
+        sums: this.sums.subarray(s * classes * D, (s + 1) * classes * D),
+        counts: this.counts.subarray(s * classes, (s + 1) * classes),
+        maxEpochs: 1,
+        visitPredictions,
+      });
+      rows.forEach((r, i) => (predictions[r] = visitPredictions[i]));
+    }
+    return predictions;
+  }
+
   /** Predicted class per row: the nearest prototype of the row's shard. */
   predict(batch: RecordBatch): Int32Array {
     if (!this.sums || !this.counts) throw new UsageError('sharded-lsh: predict called before fit or load');
@@ -152,12 +192,12 @@ export class ShardedLshModel implements Classifier {
     return out;
   }
 
-  /** Saves the model (router planes, sums, counts, settings) as a checkpoint. */
-  save(path: string): void {
-    if (!this.sums || !this.counts || !this.routerState) throw new UsageError('sharded-lsh: nothing to save before fit');
+  /** The model as a checkpoint (router planes, sums, counts, settings). */
+  toCheckpoint(): Checkpoint {
+    if (!this.sums || !this.counts || !this.routerState) throw new UsageError('sharded-lsh: nothing to save before training');
     const { shards, classes } = this.settings;
     const r = this.routerState;
-    const ckpt: Checkpoint = {
+    return {
       kind: ShardedLshModel.kind,
       version: FORMAT_VERSION,
       settings: { ...this.settings, width: r.width },
@@ -167,19 +207,28 @@ export class ShardedLshModel implements Classifier {
         counts: { data: this.counts, shape: [shards, classes] },
       },
     };
-    saveCheckpoint(path, ckpt);
   }
 
-  /** Loads a model saved by `save`. */
-  static load(path: string, backend: Backend): ShardedLshModel {
-    const ckpt = loadCheckpoint(path, ShardedLshModel.kind);
-    if (ckpt.version !== FORMAT_VERSION) throw new DataError(`'${path}' is sharded-lsh format ${ckpt.version}; this version reads format ${FORMAT_VERSION}`);
+  /** Saves the model as a checkpoint file (see `io/checkpoint.ts` for the format). */
+  save(path: string): void {
+    saveCheckpoint(path, this.toCheckpoint());
+  }
+
+  /** Rebuilds a model from `toCheckpoint`'s output. */
+  static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): ShardedLshModel {
+    if (ckpt.kind !== ShardedLshModel.kind) throw new UsageError(`'${source}' holds a '${ckpt.kind}' model, not '${ShardedLshModel.kind}'`);
+    if (ckpt.version !== FORMAT_VERSION) throw new DataError(`'${source}' is sharded-lsh format ${ckpt.version}; this version reads format ${FORMAT_VERSION}`);
     const s = ckpt.settings as unknown as ShardedLshSettings & { width: number };
     const model = new ShardedLshModel({ bits: s.bits, shards: s.shards, classes: s.classes, seed: s.seed }, backend);
     model.routerState = routerFromPlanes(tensorOf(ckpt, 'planes', [s.bits, s.width]) as Float32Array, s.width, s.bits, s.shards);
     model.sums = tensorOf(ckpt, 'sums', [s.shards, s.classes, s.width]) as Float64Array;
     model.counts = tensorOf(ckpt, 'counts', [s.shards, s.classes]) as Float64Array;
     return model;
+  }
+
+  /** Loads a model saved by `save`. */
+  static load(path: string, backend: Backend): ShardedLshModel {
+    return ShardedLshModel.fromCheckpoint(loadCheckpoint(path, ShardedLshModel.kind), backend, path);
   }
 
   /** This model as it was after `epoch`: shards without a snapshot there had converged earlier. */
@@ -234,7 +283,7 @@ class ShardCollector {
     this.y = Array.from({ length: shards }, () => []);
   }
 
-  add(values: ArrayLike<number>, width: number, y: Int32Array, shard: Int32Array): void {
+  add(values: FeatureArray, width: number, y: Int32Array, shard: Int32Array): void {
     const shards = this.x.length;
     const rows = new Int32Array(shards);
     for (let i = 0; i < y.length; i++) {
@@ -247,8 +296,7 @@ class ShardCollector {
     for (let i = 0; i < y.length; i++) {
       const s = shard[i];
       const o = at[s]++ * width;
-      const part = parts[s]!;
-      for (let j = 0; j < width; j++) part[o + j] = values[i * width + j];
+      parts[s]!.set(values.subarray(i * width, (i + 1) * width), o);
       this.y[s].push(y[i]);
     }
     parts.forEach((p, s) => p && this.x[s].push(p));
