@@ -1,0 +1,153 @@
+/**
+ * Stream sources: where `--source` and `amem-flow emit SOURCE` read sample batches from.
+ *
+ * | spec | what |
+ * |---|---|
+ * | `mnist:train`, `mnist:test`, `mnist:all` | the bundled MNIST (finite) |
+ * | `idx:IMAGES,LABELS` | a pair of IDX files (finite) |
+ * | `PATH` | an Arrow IPC file or stream file (finite) |
+ * | `-` | an Arrow IPC stream on stdin |
+ * | `tcp://HOST:PORT` | an Arrow IPC stream from a TCP server (e.g. `amem-flow emit ... --to tcp://...`) |
+ * | `follow:PATH` | an Arrow IPC stream file that is still growing (like `tail -f`; ends when aborted) |
+ *
+ * Every source yields events: a batch, or an error (corrupt or truncated bytes) after which it
+ * ends. Byte sources are read on demand: a slow consumer slows the reader.
+ */
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import { makeSampleBatch } from '../data/batch.js';
+import { loadIdxPair } from '../io/idxSource.js';
+import { concatArrays, type LabelledArrays } from '../io/labelledArrays.js';
+import { loadMnist } from '../io/mnist.js';
+import { UsageError } from '../util/errors.js';
+
+/** One thing a source produces. */
+export type SourceEvent = { batch: RecordBatch } | { error: string };
+
+/** An opened source. */
+export interface Source {
+  events: AsyncIterable<SourceEvent>;
+  describe: string;
+  /** Number of samples, when known in advance. */
+  size?: number;
+}
+
+/** Options for in-memory sources. */
+export interface SourceOptions {
+  /** Rows per batch for in-memory sources (default 1000). */
+  batchSize?: number;
+  /** Stop reading when aborted. */
+  signal?: AbortSignal;
+  /** How long to keep retrying a TCP connection (default 3000 ms). */
+  connectTimeoutMs?: number;
+}
+
+/** Opens a source spec (see the table above). */
+export async function openSource(spec: string, opts: SourceOptions = {}): Promise<Source> {
+  const batchSize = opts.batchSize ?? 1000;
+  if (spec.startsWith('mnist:')) {
+    const part = spec.slice(6);
+    if (part !== 'train' && part !== 'test' && part !== 'all') throw new UsageError(`unknown MNIST source '${spec}': use mnist:train, mnist:test or mnist:all`);
+    const data = part === 'all' ? concatArrays(loadMnist('train'), loadMnist('test')) : loadMnist(part);
+    return { events: arrays(data, batchSize, opts.signal), describe: `MNIST ${part}`, size: data.y.length };
+  }
+  if (spec.startsWith('idx:')) {
+    const [images, labels] = spec.slice(4).split(',');
+    if (!images || !labels) throw new UsageError(`'${spec}' needs both files: idx:IMAGES,LABELS`);
+    const data = loadIdxPair(images, labels);
+    return { events: arrays(data, batchSize, opts.signal), describe: `IDX ${images}`, size: data.y.length };
+  }
+  if (spec === '-') return { events: arrowEvents(process.stdin, opts.signal), describe: 'Arrow IPC stream on stdin' };
+  if (spec.startsWith('tcp://')) {
+    const socket = await connectTcp(spec, opts.connectTimeoutMs ?? 3000);
+    return { events: closing(arrowEvents(socket, opts.signal), () => socket.destroy()), describe: `Arrow IPC stream from ${spec}` };
+  }
+  if (spec.startsWith('follow:')) return { events: arrowEvents(followFile(spec.slice(7), opts.signal), opts.signal), describe: `Arrow IPC stream file ${spec.slice(7)} (following)` };
+  if (!existsSync(spec)) {
+    throw new UsageError(`source '${spec}' is not a file; use mnist:train|test|all, idx:IMAGES,LABELS, an Arrow file, -, tcp://HOST:PORT or follow:FILE`);
+  }
+  const handle = await open(spec, 'r');
+  return { events: closing(arrowEvents(handle, opts.signal), () => void handle.close()), describe: `Arrow file ${spec}` };
+}
+
+async function* arrays(data: LabelledArrays, batchSize: number, signal?: AbortSignal): AsyncGenerator<SourceEvent> {
+  const whole = makeSampleBatch(data);
+  for (let at = 0; at < whole.numRows && !signal?.aborted; at += batchSize) yield { batch: whole.slice(at, Math.min(whole.numRows, at + batchSize)) };
+}
+
+type ArrowBytes = NodeJS.ReadableStream | AsyncIterable<Uint8Array> | import('node:fs/promises').FileHandle;
+
+/** Batches of every IPC stream in `bytes` (a new stream may follow an end-of-stream marker). */
+async function* arrowEvents(bytes: ArrowBytes, signal?: AbortSignal): AsyncGenerator<SourceEvent> {
+  let batches = 0;
+  try {
+    for await (const reader of RecordBatchReader.readAll(bytes as never) as AsyncIterable<AsyncIterable<RecordBatch>>) {
+      for await (const batch of reader) {
+        if (signal?.aborted) return;
+        batches++;
+        yield { batch };
+      }
+      if (signal?.aborted) return;
+    }
+  } catch (err) {
+    if (signal?.aborted) return;
+    yield { error: `corrupt or truncated Arrow data after ${batches} good batches: ${(err as Error).message}` };
+  }
+}
+
+async function* closing<T>(events: AsyncIterable<T>, close: () => void): AsyncGenerator<T> {
+  try {
+    yield* events;
+  } finally {
+    close();
+  }
+}
+
+/** Bytes of a file that may still be growing: reads what is there, then polls for more until aborted. */
+async function* followFile(path: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  while (!existsSync(path)) {
+    if (signal?.aborted) return;
+    await sleep(100);
+  }
+  const handle = await open(path, 'r');
+  try {
+    let offset = 0;
+    while (!signal?.aborted) {
+      // A fresh buffer per read: the reader may still hold the previous chunk (Buffer#slice would alias it).
+      const buf = new Uint8Array(1 << 20);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, offset);
+      if (bytesRead > 0) {
+        offset += bytesRead;
+        yield buf.subarray(0, bytesRead);
+      } else {
+        await sleep(50);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function connectTcp(spec: string, timeoutMs: number): Promise<Socket> {
+  const url = new URL(spec);
+  const port = Number(url.port);
+  if (!url.hostname || !(port > 0)) throw new UsageError(`'${spec}' is not tcp://HOST:PORT`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ host: url.hostname, port });
+        socket.once('connect', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw new UsageError(`cannot connect to ${spec}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; start the stream first, e.g. amem-flow emit mnist:train --to ${spec}`);
+      }
+      await sleep(100);
+    }
+  }
+}
