@@ -12,6 +12,7 @@ import { runPipeline } from '../pipeline/run.js';
 import type { ResolvedPipeline } from '../pipeline/spec.js';
 import { UsageError } from '../util/errors.js';
 import { describePipeline } from './describe.js';
+import { emitCommand } from './emit.js';
 import { createCliReporter } from './reporter.js';
 import { resultsTable } from './resultsTable.js';
 
@@ -30,13 +31,23 @@ const defaultIo: CliIo = {
 };
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<number> {
+  // yargs reads a lone '-' as a positional; '-' means stdin/stdout for these options.
+  const argv = rawArgv.flatMap((a, i) => (a === '-' && ['--source', '--to'].includes(rawArgv[i - 1]) ? [] : ['--source', '--to'].includes(a) && rawArgv[i + 1] === '-' ? [`${a}=-`] : [a]));
   let code = 0;
   const fail = (err: unknown): void => {
     const usage = err instanceof UsageError;
     io.err(`amem-flow: ${err instanceof Error ? err.message : String(err)}\n`);
     if (process.env.AMEM_DEBUG && err instanceof Error) io.err(`${err.stack}\n`);
     code = usage ? 2 : 1;
+  };
+
+  const guarded = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      fail(err);
+    }
   };
 
   const parser = yargs(argv)
@@ -51,15 +62,35 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
           .option('out', { type: 'string', describe: 'output folder (default runs/<pipeline name>)' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print only the results and warnings' })
           .option('check', { type: 'boolean', default: false, describe: "exit 1 if a result misses the pipeline's expected bounds" })
-          .option('json', { type: 'boolean', default: false, describe: 'print metrics.json to stdout instead of the table' }),
+          .option('json', { type: 'boolean', default: false, describe: 'print metrics.json to stdout instead of the table' })
+          .option('source', { type: 'string', describe: 'stream to learn from: -, tcp://HOST:PORT, follow:FILE, an Arrow file, idx:IMAGES,LABELS or mnist:train' })
+          .option('resume', { type: 'string', describe: 'continue the online run whose checkpoint is in this folder' }),
       async (args) => {
         try {
           const spec = await resolveFromArgs(args);
           const backend = parseBackendName(args.backend);
-          const outDir = resolve(args.out ?? `runs/${spec.name}`);
+          if (args.resume && args.out && resolve(args.out) !== resolve(args.resume)) throw new UsageError('--resume DIR writes to DIR; drop --out or give the same folder');
+          const outDir = resolve(args.resume ?? args.out ?? `runs/${spec.name}`);
           const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet });
-          const result = await runPipeline(spec, { backend, outDir, reporter });
+          // Online runs stop gracefully on SIGINT/SIGTERM: finish the batch, write a checkpoint.
+          const stop = new AbortController();
+          const onSignal = (signal: NodeJS.Signals) => {
+            reporter.warn(`${signal}: stopping after the current batch and writing a checkpoint`);
+            stop.abort(signal);
+          };
+          if (spec.stream) {
+            process.once('SIGINT', onSignal);
+            process.once('SIGTERM', onSignal);
+          }
+          let result;
+          try {
+            result = await runPipeline(spec, { backend, outDir, reporter, source: args.source, resume: args.resume !== undefined, signal: stop.signal });
+          } finally {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+          }
           for (const w of result.metrics.warnings) reporter.warn(w);
+          if (stop.signal.aborted) code = stop.signal.reason === 'SIGTERM' ? 143 : 130;
           io.out(args.json ? `${JSON.stringify(result.metrics, null, 2)}\n` : `${resultsTable(result)}\n`);
           const failed = result.gates.filter((g) => !g.passed);
           if (failed.length > 0) {
@@ -96,8 +127,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
           for (const [kernel, where] of Object.entries(b.gaps)) io.out(`${''.padEnd(26)}${kernel}: ${where}\n`);
         }
       },
-    )
-    .demandCommand(1, 'name a command: run, describe or backends')
+    );
+  emitCommand(parser, guarded, io.err);
+  parser
+    .demandCommand(1, 'name a command: run, describe, backends or emit')
     .strict()
     .help()
     .alias('h', 'help')

@@ -36,6 +36,8 @@ export interface Metrics {
   timings: Record<string, number>;
   epochs: EpochRow[];
   training: Record<string, unknown>;
+  /** Present for runs fed by a stream: counts, prequential accuracy, throughput. */
+  stream?: Record<string, unknown>;
   gates: GateResult[];
   warnings: string[];
   memory: { peak_rss_mb: number };

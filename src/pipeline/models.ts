@@ -8,6 +8,9 @@ import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
 import type { Classifier } from '../models/model.js';
 import { ShardedLshModel } from '../models/shardedLsh.js';
+import type { Checkpoint } from '../io/checkpoint.js';
+import type { OnlineModel } from '../stream/onlineLearner.js';
+import { UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import type { Reporter } from './reporter.js';
 import type { ModelSpec, ResolvedPipeline } from './spec.js';
@@ -41,9 +44,17 @@ export interface TrainContext {
   testError?: (model: Classifier) => Promise<number>;
 }
 
+/** What online learning needs from a model (see `stream/onlineLearner.ts`). */
+export interface OnlineCapable extends OnlineModel {
+  /** Replaces the model's state with a checkpoint's, after checking its settings match. */
+  restore(ckpt: Checkpoint, path: string): void;
+}
+
 /** A model as the pipeline runner sees it. */
 export interface PipelineModel extends Classifier {
   readonly kind: string;
+  /** Present when the model can learn from a stream. */
+  readonly online?: OnlineCapable;
   route?(): OperatorFunction<RecordBatch, RecordBatch>;
   train(source: Observable<RecordBatch>, ctx: TrainContext): Promise<TrainOutcome>;
   save(path: string): void;
@@ -55,16 +66,28 @@ export interface PipelineModel extends Classifier {
 export function createPipelineModel(spec: ModelSpec, backend: Backend, pipelineSeed: number): PipelineModel {
   switch (spec.kind) {
     case 'sharded-lsh':
-      return shardedLshAdapter(new ShardedLshModel({ ...spec, seed: spec.seed ?? Rng.deriveSeed(pipelineSeed, 'model') }, backend));
+      return shardedLshAdapter(new ShardedLshModel({ bits: spec.bits, shards: spec.shards, classes: spec.classes, seed: spec.seed ?? Rng.deriveSeed(pipelineSeed, 'model') }, backend));
     default:
       return spec.kind satisfies never;
   }
 }
 
-function shardedLshAdapter(model: ShardedLshModel): PipelineModel {
+function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
+  let model = initial;
   return {
     kind: ShardedLshModel.kind,
     classes: model.classes,
+    online: {
+      classes: model.classes,
+      learn: (batch) => model.learn(batch),
+      checkpoint: () => model.toCheckpoint(),
+      restore(ckpt, path) {
+        const restored = ShardedLshModel.fromCheckpoint(ckpt, model.backend, path);
+        const want = JSON.stringify(model.settings);
+        if (JSON.stringify(restored.settings) !== want) throw new UsageError(`'${path}' was made with model settings ${JSON.stringify(restored.settings)}, this pipeline asks for ${want}`);
+        model = restored;
+      },
+    },
     predict: (batch) => model.predict(batch),
     route: () => model.route(),
     save: (path) => model.save(path),

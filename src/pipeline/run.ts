@@ -25,6 +25,7 @@ import { createPipelineModel, type TrainOutcome } from './models.js';
 import { silentReporter, type Reporter } from './reporter.js';
 import type { ResolvedPipeline } from './spec.js';
 import { applySteps, type StepContext } from './steps.js';
+import { streamAsTrainingSet, streamMetrics, trainOnline } from './online.js';
 import { VERSION } from '../version.js';
 
 /** Options of `runPipeline`. */
@@ -33,6 +34,12 @@ export interface RunOptions {
   /** Folder for metrics.json, the model and plots; nothing is written when absent. */
   outDir?: string;
   reporter?: Reporter;
+  /** A stream source (`--source`): online pipelines learn from it, batch pipelines train on it. */
+  source?: string;
+  /** Continue an online run from the checkpoint in `outDir` (`--resume`). */
+  resume?: boolean;
+  /** Stops an online run gracefully: checkpoint, then results without evaluations. */
+  signal?: AbortSignal;
 }
 
 /** What a run produced. */
@@ -60,7 +67,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
 
   t = performance.now();
   let shape: number[] | undefined;
-  const trainStream = applySteps(partitions.train.open(), spec.steps, ctx, 'steps').pipe(tap((b) => (shape ??= features(b).shape)));
+  const noteShape = (b: RecordBatch) => (shape ??= features(b).shape);
   const test = partitions.test;
   const testError = test
     ? async (m: Classifier) => {
@@ -68,13 +75,35 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
         return 1 - e.accuracy;
       }
     : undefined;
-  const outcome: TrainOutcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError });
+  let outcome: TrainOutcome;
+  let stream: Record<string, unknown> | undefined;
+  let interrupted = false;
+  if (opts.resume && !spec.stream) throw new UsageError('--resume continues an online run; this pipeline has no stream section');
+  if (spec.stream) {
+    if (!opts.outDir) throw new UsageError('online pipelines need an output folder for their checkpoints (--out)');
+    const online = await trainOnline(spec, model, ctx, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter }, noteShape);
+    outcome = online.outcome;
+    stream = streamMetrics(online.report, opts.source ?? spec.stream.source);
+    interrupted = online.report.interrupted;
+  } else {
+    let source = partitions.train.open();
+    let finish: (() => Promise<Record<string, unknown>>) | undefined;
+    if (opts.source) {
+      if (!opts.outDir) throw new UsageError('--source needs an output folder for the dead-letter file (--out)');
+      const fromStream = await streamAsTrainingSet(opts.source, model.classes, opts.outDir);
+      source = fromStream.batches;
+      finish = fromStream.finish;
+    }
+    const trainStream = applySteps(source, spec.steps, ctx, 'steps').pipe(tap(noteShape));
+    outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError });
+    stream = await finish?.();
+  }
   lap('train', t);
   Object.assign(timings, outcome.timings);
 
   const evaluations: Record<string, EvaluationMetrics> = {};
   t = performance.now();
-  for (const ev of spec.evaluate) {
+  for (const ev of interrupted ? [] : spec.evaluate) {
     const partition = partitionFor(partitions, ev.partition, ev.name);
     const stream = applySteps(applySteps(partition.open(), spec.steps, ctx, 'steps'), ev.steps, ctx, `evaluate:${ev.name}`);
     evaluations[ev.name] = await scoreStream(stream, model, partition.size, `evaluate ${ev.name}`, reporter);
@@ -107,6 +136,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     timings,
     epochs: outcome.epochs,
     training: outcome.section,
+    ...(stream ? { stream } : {}),
     gates: [],
     warnings: outcome.warnings,
     memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },

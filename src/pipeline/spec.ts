@@ -104,6 +104,17 @@ const TrainSchema = z.strictObject({
   curveEpochs: z.union([z.enum(['auto', 'off']), z.array(int().min(1))]).default('auto'),
 });
 
+const StreamSchema = z.strictObject({
+  /** Where batches come from (mnist:train, idx:IMAGES,LABELS, an Arrow file, -, tcp://HOST:PORT, follow:FILE); `--source` overrides it. */
+  source: z.string().min(1).default('mnist:train'),
+  /** Rows per batch for in-memory sources (MNIST, IDX). */
+  batchSize: int().min(1).default(1000),
+  /** Samples in the sliding prequential-accuracy window. */
+  window: int().min(1).default(1000),
+  /** Write a checkpoint every this many learned batches (also at the end and on SIGINT/SIGTERM). */
+  checkpointEvery: int().min(1).default(10),
+});
+
 const EvaluationSchema = z.strictObject({
   /** Name in results and `metrics.json` (e.g. `test`, `test+noise`). */
   name: z.string().min(1),
@@ -134,6 +145,8 @@ export const PipelineSchema = z.strictObject({
   steps: z.array(StepSchema).default([]),
   model: ModelSchema,
   train: TrainSchema.prefault({}),
+  /** Present: learn online from a stream, test-then-train, one pass (see src/stream/). */
+  stream: StreamSchema.optional(),
   evaluate: z.array(EvaluationSchema).default([]),
   outputs: OutputsSchema.prefault({}),
   /** Gates on the full run (reported; enforced with `--check`). */

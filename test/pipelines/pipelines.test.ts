@@ -2,7 +2,8 @@
  * Every shipped pipeline resolves, describes itself, and passes its own reduced "smoke" run
  * (the settings and accuracy gates the pipeline file carries) on real data.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describePipeline } from '../../src/cli/describe.js';
@@ -23,7 +24,7 @@ describe.each(files)('pipelines/%s', (file) => {
     const raw = await loadPipelineFile(join('pipelines', file));
     const sets = Object.entries(raw.smoke!.set).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     const spec = resolvePipeline(applySettings(raw, sets), file);
-    const result = await runPipeline({ ...spec, expect: spec.smoke!.expect }, {});
+    const result = await runPipeline({ ...spec, expect: spec.smoke!.expect }, { outDir: mkdtempSync(join(tmpdir(), `amem-${spec.name}-`)) });
     for (const gate of result.gates) expect(gate, `${gate.metric} = ${gate.value}`).toMatchObject({ passed: true });
     expect(result.gates.length).toBeGreaterThan(0);
   });
