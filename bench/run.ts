@@ -8,10 +8,12 @@
  *   full       per backend: the whole shipped pipeline in a child process (wall time, peak memory)
  *   cap10000   training at seed 000's cap of 10000 epochs on a hash (pipeline seed 0) whose two
  *              largest shards never converge, like the reference's
+ *   online     per backend: online-mnist learning from a 10×MNIST stream (600000 samples) served
+ *              by `amem-flow emit` over a loopback socket: sustained samples/s and peak memory
  *
- * Options: --only ops,sharded,full,cap10000   --backends cpu,wasm   --out FILE
+ * Options: --only ops,sharded,full,cap10000,online   --backends cpu,wasm   --out FILE
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,7 +39,7 @@ import {
 } from '../src/index.js';
 
 const args = await yargs(hideBin(process.argv))
-  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000' })
+  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online' })
   .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
   .strict()
@@ -140,6 +142,30 @@ if (only.has('cap10000')) {
     const us = (1e6 * metrics.timings.fit_s) / tr.sample_visits;
     perBackend('cap10000')[name] = { fit_s: metrics.timings.fit_s, sample_visits: tr.sample_visits, us_per_visit: round(us, 3), converged_shards: tr.converged_shards, peak_rss_mb: metrics.memory.peak_rss_mb };
     rows.push([name, 'sharded-lsh: cap 10000 epochs, seed 0 hash (2 shards never converge)', `${metrics.timings.fit_s} s`, `${(tr.sample_visits / 1e6).toFixed(1)} M visits, ${round(us, 3)} µs/visit, ${metrics.memory.peak_rss_mb} MB peak`]);
+  }
+}
+
+if (only.has('online')) {
+  for (const name of backends) {
+    const emitter = spawn(process.execPath, ['bin/amem-flow.js', 'emit', 'mnist:train', '--repeat', '10', '--to', 'tcp://127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      emitter.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /on (tcp:\/\/[\d.]+:\d+)/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      emitter.on('exit', () => reject(new Error(`emitter exited: ${err}`)));
+    });
+    const out = join(dirname(args.out), `online-${name}`);
+    const stdout = execFileSync(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/online-mnist.ts', '--source', url, '--backend', name, '--out', out, '--json', '--quiet', '--set', 'expect={}'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, CI: 'true' },
+    });
+    const m = JSON.parse(stdout) as Metrics & { stream: { trained: number; samples_per_s: number; seconds: number } };
+    perBackend('online')[name] = { samples: m.stream.trained, samples_per_s: m.stream.samples_per_s, seconds: m.stream.seconds, peak_rss_mb: m.memory.peak_rss_mb, test_accuracy: m.evaluations.test.accuracy };
+    rows.push([name, 'online-mnist from a socket, 10×MNIST (600000 samples)', `${m.stream.samples_per_s.toLocaleString('en-US')} samples/s`, `${m.stream.seconds} s, ${m.memory.peak_rss_mb} MB peak`]);
   }
 }
 
