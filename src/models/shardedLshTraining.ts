@@ -5,6 +5,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { Backend, PrototypeSnapshot, TrainPrototypesResult } from '../backends/backend.js';
+import type { TrainPrototypesTask, TrainPrototypesTaskResult } from '../parallel/kernelTask.js';
 import { createWorkerPool } from '../parallel/workerPool.js';
 
 /** One shard's training samples, in stream order. */
@@ -74,7 +75,7 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
     return reports;
   }
 
-  const pool = createWorkerPool(threads);
+  const pool = createWorkerPool(threads, new URL('../parallel/kernelTask.ts', import.meta.url));
   try {
     await Promise.all(
       work.map(async (d) => {
@@ -82,7 +83,8 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
         const channel = new MessageChannel();
         channel.port1.on('message', (m: { epoch: number; misses: number }) => opts.onProgress?.({ shard: d.shard, ...m, done: false }));
         try {
-          const out = await pool.trainPrototypes({ kernels: opts.backend.workerKernels, args, progress: channel.port2 }, [args.x.buffer, args.y.buffer, args.sums.buffer, args.counts.buffer]);
+          const task: TrainPrototypesTask = { kernels: opts.backend.workerKernels, args, progress: channel.port2 };
+          const out = await pool.run<TrainPrototypesTask, TrainPrototypesTaskResult>(task, [args.x.buffer, args.y.buffer, args.sums.buffer, args.counts.buffer, channel.port2]);
           sumsOf(d.shard).set(out.sums);
           countsOf(d.shard).set(out.counts);
           record(d.shard, out.result, out.seconds);

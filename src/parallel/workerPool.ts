@@ -1,21 +1,25 @@
 /**
- * A pool of worker threads for kernels that take seconds or more (e.g. training shards), so
- * independent work uses every core. Node's tfjs WASM backend is single-threaded, so parallelism
- * across cores is ours to provide.
+ * A pool of worker threads for work that takes milliseconds or more (training shards, Dense AM
+ * minibatch halves), so independent work uses every core. Node's tfjs WASM backend is
+ * single-threaded, so parallelism across cores is ours to provide.
+ *
+ * A task module (TypeScript, loaded through `bootstrap.mjs`) default-exports the function each task
+ * runs; the pool runs tasks on `threads` workers.
  *
  * @example
- * const pool = createWorkerPool(2);
- * const out = await pool.trainPrototypes(task, transferList);
+ * const pool = createWorkerPool(2, new URL('./kernelTask.ts', import.meta.url));
+ * const out = await pool.run(task, [task.args.x.buffer]);
  * await pool.close();
  */
 import { availableParallelism } from 'node:os';
+import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { TrainPrototypesTask, TrainPrototypesTaskResult } from './kernelTask.js';
 
 /** A running pool; close it when done. */
 export interface WorkerPool {
   readonly threads: number;
-  trainPrototypes(task: TrainPrototypesTask, transfer: ArrayBufferLike[]): Promise<TrainPrototypesTaskResult>;
+  /** Runs one task; `transfer` lists buffers to move rather than copy. */
+  run<T, R>(task: T, transfer?: readonly (ArrayBufferLike | MessagePort)[]): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -24,18 +28,18 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** Starts a pool of `threads` worker threads. */
-export function createWorkerPool(threads: number): WorkerPool {
+/** Starts `threads` worker threads running the task module at `entry`. */
+export function createWorkerPool(threads: number, entry: URL): WorkerPool {
   const pool = new Piscina({
     filename: new URL('./bootstrap.mjs', import.meta.url).href,
-    workerData: { entry: new URL('./kernelTask.ts', import.meta.url).href },
+    workerData: { entry: entry.href },
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 1000,
   });
   return {
     threads,
-    trainPrototypes: (task, transfer) => pool.run(task, { transferList: [...transfer, ...(task.progress ? [task.progress] : [])] as never }),
+    run: <T, R>(task: T, transfer: readonly (ArrayBufferLike | MessagePort)[] = []) => pool.run(task, { transferList: transfer as never }) as Promise<R>,
     close: () => pool.destroy(),
   };
 }
