@@ -22,11 +22,12 @@ export { routeByShard, shardOf } from './operators/routeByShard.js';
 export { minibatch, type MinibatchOptions } from './operators/minibatch.js';
 export { evaluate, type Evaluation } from './operators/evaluate.js';
 
-export type { Backend, BackendName, Kernels } from './backends/backend.js';
+export type { Backend, BackendName, Kernels, TensorOps } from './backends/backend.js';
 export { createBackend, listBackends, type BackendStatus } from './backends/index.js';
 
 export type { Classifier } from './models/model.js';
 export { ShardedLshModel, type ShardedLshSettings, type ShardedLshFitOptions, type ShardedLshFitReport, type ShardReport } from './models/shardedLsh.js';
+export { DenseAmModel, defaultDenseAmSettings, type DenseAmSettings, type DenseAmData } from './models/denseAm.js';
 
 export type { PipelineSpec, ResolvedPipeline, StepSpec } from './pipeline/spec.js';
 export { loadPipelineFile, applySettings, resolvePipeline } from './pipeline/resolve.js';

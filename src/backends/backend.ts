@@ -17,6 +17,7 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { FeatureArray } from '../data/batch.js';
+import type { DenseAmKernels } from './denseAm.js';
 
 /** Every backend amem-flow knows; a closed union, handled exhaustively by the factory. */
 export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webgpu';
@@ -87,6 +88,36 @@ export interface PrototypeSnapshot {
   counts: Float64Array;
 }
 
+/** Arguments of `Kernels.denseAmCore`: the elementwise part of one Dense AM minibatch. */
+export interface DenseAmCoreArgs {
+  /** ξ·U overlaps (pixels · memories minus the label row sums), K × B. */
+  a: Float32Array;
+  /** Label weights ξ_lab, K × classes. */
+  lab: Float32Array;
+  K: number;
+  B: number;
+  classes: number;
+  /** n, the power of F. */
+  power: number;
+  temperature: number;
+  /** ±1 targets, classes × B; without them only the activations are computed. */
+  targets?: Float32Array;
+  /** m, the loss power (with targets). */
+  lossPower?: number;
+}
+
+/** What `Kernels.denseAmCore` returns (see `backends/denseAm.ts` for the math). */
+export interface DenseAmCoreResult {
+  /** Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n, classes × B. */
+  activations: Float32Array;
+  /** With targets: H = Σ_α ĝ P_α − (Σ_α ĝ) Q, K × B (the pixel gradient is H·v). */
+  h?: Float32Array;
+  /** With targets: the label part of the descent direction, K × classes. */
+  dLab?: Float32Array;
+  /** With targets: max |t − c| over the batch. */
+  emax?: number;
+}
+
 /** The numeric kernels models call. */
 export interface Kernels {
   /** For each row, the signs of its projections on `bits` planes, packed MSB-first (1 when > 0). */
@@ -95,6 +126,8 @@ export interface Kernels {
   nearestPrototypes(args: NearestPrototypesArgs): Int32Array;
   /** Trains one shard's prototypes in place until an epoch has no miss or `maxEpochs` (fused). */
   trainPrototypes(args: TrainPrototypesArgs): TrainPrototypesResult;
+  /** The Dense AM's fused elementwise core for one minibatch (forward, errors, backward). */
+  denseAmCore(args: DenseAmCoreArgs): DenseAmCoreResult;
 }
 
 /** The name of a fused kernel. */
@@ -111,6 +144,10 @@ export interface Backend extends Kernels {
   readonly workerKernels: KernelSetName;
   /** Kernels that do not run on this backend's device: where they run instead, and why. */
   readonly gaps: Partial<Record<KernelName, string>>;
+  /** The Dense AM's minibatch computations (matmuls and elementwise core). */
+  readonly denseAm: DenseAmKernels;
+  /** Whether worker threads may each run an instance of this backend (not for a single GPU). */
+  readonly threadable: boolean;
 }
 
 /** Thrown when a backend cannot run on this machine; `reason` says why and how to fix it. */

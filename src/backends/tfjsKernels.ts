@@ -57,5 +57,6 @@ export function tfjsKernels(tf: TensorOps, host: Kernels): Kernels {
       return out;
     },
     trainPrototypes: host.trainPrototypes,
+    denseAmCore: host.denseAmCore,
   };
 }

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Backend } from '../backend.js';
+import { hostDenseAm } from '../denseAm.js';
 import { cpuKernels } from './kernels.js';
 
 /** Creates the cpu backend and makes tfjs's `cpu` backend the active one. */
@@ -19,8 +20,10 @@ export async function createCpuBackend(): Promise<Backend> {
     name: 'cpu',
     description: 'tfjs cpu ops + TypeScript fused kernels (the reference)',
     tf,
+    threadable: true,
     workerKernels: 'cpu',
     gaps: {},
+    denseAm: hostDenseAm(tf, cpuKernels.denseAmCore),
     ...cpuKernels,
   };
 }

@@ -6,6 +6,7 @@ import type { Kernels } from '../backend.js';
 import { trainPrototypesWith } from '../prototypeTrainer.js';
 import { lshCodes } from './lshCodes.js';
 import { nearestPrototypes } from './nearestPrototypes.js';
+import { denseAmCore } from './denseAmCore.js';
 import { cpuEpochEngine } from './trainEpoch.js';
 
 /** The reference kernel set. */
@@ -13,4 +14,5 @@ export const cpuKernels: Kernels = {
   lshCodes,
   nearestPrototypes,
   trainPrototypes: (args) => trainPrototypesWith(cpuEpochEngine, args),
+  denseAmCore,
 };

@@ -9,6 +9,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { BackendUnavailable, type Backend } from '../backend.js';
 import { importOptional, isInstalled } from '../optionalPackage.js';
+import { deviceDenseAm } from '../denseAmDevice.js';
 import { tfjsKernels } from '../tfjsKernels.js';
 import { loadWasmKernels } from '../wasm/kernels.js';
 
@@ -35,8 +36,10 @@ export async function createGpuBackend(): Promise<Backend> {
     name: 'gpu',
     description: 'TensorFlow C library with CUDA (@tensorflow/tfjs-node-gpu)',
     tf: tf as typeof tfc,
+    threadable: false,
     workerKernels: 'wasm',
     gaps: { trainPrototypes: 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels' },
+    denseAm: deviceDenseAm(tf),
     ...tfjsKernels(tf, loadWasmKernels()),
   };
 }

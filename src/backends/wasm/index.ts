@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailable, type Backend, type Kernels } from '../backend.js';
+import { hostDenseAm } from '../denseAm.js';
 import { loadWasmKernels } from './kernels.js';
 
 /** Creates the wasm backend and makes tfjs's `wasm` backend the active one. */
@@ -23,8 +24,10 @@ export async function createWasmBackend(): Promise<Backend> {
     name: 'wasm',
     description: 'tfjs wasm ops (XNNPACK, SIMD) + own WebAssembly SIMD fused kernels',
     tf,
+    threadable: true,
     workerKernels: 'wasm',
     gaps: {},
+    denseAm: hostDenseAm(tf, kernels.denseAmCore),
     ...kernels,
   };
 }

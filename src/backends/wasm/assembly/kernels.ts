@@ -244,3 +244,136 @@ export function trainEpoch(
   store<i64>(evalsOut, load<i64>(evalsOut) + evals);
   return misses;
 }
+
+// ---- Dense Associative Memory: the elementwise core of one minibatch (see src/backends/denseAm.ts) ----
+// With a = ξ·U overlaps (K × B) and lab = ξ_lab (K × Nc): for every class α, memory μ and sample b,
+// r = relu(a + 2·lab[μ,α]) / T; act[α,b] += r^n, P[α,μ,b] = r^(n−1); and r0 = relu(a)/T gives
+// Q = r0^(n−1), act[α,b] −= Σ_μ r0^n. SIMD runs along the batch (four samples per instruction).
+
+// x^k for k >= 1 by repeated squaring, four lanes at a time.
+// @ts-ignore: decorator
+@inline
+function powv(x: v128, k: i32): v128 {
+  let result = f32x4.splat(1);
+  let base = x;
+  for (let e = k; e > 0; e >>= 1) {
+    if (e & 1) result = f32x4.mul(result, base);
+    if (e > 1) base = f32x4.mul(base, base);
+  }
+  return result;
+}
+
+// Forward: act (Nc × B) = Σ_μ [r^n − r0^n]; when P is not 0, also P (Nc × K × B) and Q (K × B).
+export function damForward(a: usize, lab: usize, K: i32, B: i32, Nc: i32, n: i32, invT: f32, P: usize, Q: usize, act: usize): void {
+  const zero = f32x4.splat(0);
+  const scale = f32x4.splat(invT);
+  const rowBytes = <usize>B << 2;
+  memory.fill(act, 0, <usize>Nc * rowBytes);
+  // −Σ_μ r0^n into every class row, and Q
+  for (let mu = 0; mu < K; mu++) {
+    const ar = a + <usize>mu * rowBytes;
+    for (let b = 0; b < B; b += 4) {
+      const r0 = f32x4.mul(f32x4.max(v128.load(ar + (<usize>b << 2)), zero), scale);
+      const q = powv(r0, n - 1);
+      if (Q) v128.store(Q + <usize>mu * rowBytes + (<usize>b << 2), q);
+      const rn = f32x4.mul(q, r0);
+      for (let c = 0; c < Nc; c++) {
+        const p = act + <usize>c * rowBytes + (<usize>b << 2);
+        v128.store(p, f32x4.sub(v128.load(p), rn));
+      }
+    }
+  }
+  for (let c = 0; c < Nc; c++) {
+    const actRow = act + <usize>c * rowBytes;
+    for (let mu = 0; mu < K; mu++) {
+      const shift = f32x4.splat(2 * load<f32>(lab + ((<usize>mu * <usize>Nc + <usize>c) << 2)));
+      const ar = a + <usize>mu * rowBytes;
+      const pr = P + (<usize>c * <usize>K + <usize>mu) * rowBytes;
+      for (let b = 0; b < B; b += 4) {
+        const r = f32x4.mul(f32x4.max(f32x4.add(v128.load(ar + (<usize>b << 2)), shift), zero), scale);
+        const p = powv(r, n - 1);
+        if (P) v128.store(pr + (<usize>b << 2), p);
+        const o = actRow + (<usize>b << 2);
+        v128.store(o, f32x4.add(v128.load(o), f32x4.mul(p, r)));
+      }
+    }
+  }
+}
+
+// Backward: H (K × B) = Σ_α g[α,b]·P[α,μ,b] − (Σ_α g[α,b])·Q[μ,b];
+// dLab (K × Nc) = 2 Σ_b g[α,b]·P[α,μ,b] − Σ_b H[μ,b]. gsum (B) is scratch.
+export function damBackward(P: usize, Q: usize, g: usize, K: i32, B: i32, Nc: i32, H: usize, dLab: usize, gsum: usize): void {
+  const rowBytes = <usize>B << 2;
+  memory.fill(gsum, 0, rowBytes);
+  for (let c = 0; c < Nc; c++) {
+    for (let b = 0; b < B; b += 4) {
+      const o = gsum + (<usize>b << 2);
+      v128.store(o, f32x4.add(v128.load(o), v128.load(g + <usize>c * rowBytes + (<usize>b << 2))));
+    }
+  }
+  for (let mu = 0; mu < K; mu++) {
+    const hr = H + <usize>mu * rowBytes;
+    const qr = Q + <usize>mu * rowBytes;
+    for (let b = 0; b < B; b += 4) v128.store(hr + (<usize>b << 2), f32x4.neg(f32x4.mul(v128.load(gsum + (<usize>b << 2)), v128.load(qr + (<usize>b << 2)))));
+    for (let c = 0; c < Nc; c++) {
+      const gr = g + <usize>c * rowBytes;
+      const pr = P + (<usize>c * <usize>K + <usize>mu) * rowBytes;
+      let acc = f32x4.splat(0);
+      for (let b = 0; b < B; b += 4) {
+        const gp = f32x4.mul(v128.load(gr + (<usize>b << 2)), v128.load(pr + (<usize>b << 2)));
+        acc = f32x4.add(acc, gp);
+        const o = hr + (<usize>b << 2);
+        v128.store(o, f32x4.add(v128.load(o), gp));
+      }
+      store<f32>(dLab + ((<usize>mu * <usize>Nc + <usize>c) << 2), 2 * (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)));
+    }
+    let hs = f32x4.splat(0);
+    for (let b = 0; b < B; b += 4) hs = f32x4.add(hs, v128.load(hr + (<usize>b << 2)));
+    const hsum = f32x4.extract_lane(hs, 0) + f32x4.extract_lane(hs, 1) + f32x4.extract_lane(hs, 2) + f32x4.extract_lane(hs, 3);
+    for (let c = 0; c < Nc; c++) {
+      const o = dLab + ((<usize>mu * <usize>Nc + <usize>c) << 2);
+      store<f32>(o, load<f32>(o) - hsum);
+    }
+  }
+}
+
+// The error terms between forward and backward: c = tanh(act), e = t − c over the first `valid`
+// samples (padding gets g = 0), emax = max|e|, g = (e/emax)^(2m−1)·(1 − c²). Returns emax.
+function damErrors(act: usize, targets: usize, g: usize, Bp: i32, valid: i32, Nc: i32, m: i32): f32 {
+  let emax: f32 = 0;
+  for (let c = 0; c < Nc; c++) {
+    for (let b = 0; b < valid; b++) {
+      const o = ((<usize>c * <usize>Bp + <usize>b) << 2);
+      const e = load<f32>(targets + o) - <f32>Math.tanh(<f64>load<f32>(act + o));
+      if (Mathf.abs(e) > emax) emax = Mathf.abs(e);
+    }
+  }
+  const inv: f32 = emax > 1e-30 ? 1 / emax : 1e30;
+  for (let c = 0; c < Nc; c++) {
+    for (let b = 0; b < Bp; b++) {
+      const o = ((<usize>c * <usize>Bp + <usize>b) << 2);
+      if (b >= valid) {
+        store<f32>(g + o, 0);
+        continue;
+      }
+      const cv = <f32>Math.tanh(<f64>load<f32>(act + o));
+      const ratio = (load<f32>(targets + o) - cv) * inv;
+      let result: f32 = 1;
+      let base = ratio;
+      for (let e = 2 * m - 1; e > 0; e >>= 1) {
+        if (e & 1) result *= base;
+        if (e > 1) base *= base;
+      }
+      store<f32>(g + o, result * (1 - cv * cv));
+    }
+  }
+  return emax;
+}
+
+// One minibatch: forward, error terms and backward. Returns max|t − c|.
+export function damStep(a: usize, lab: usize, targets: usize, K: i32, Bp: i32, valid: i32, Nc: i32, n: i32, m: i32, invT: f32, P: usize, Q: usize, act: usize, g: usize, H: usize, dLab: usize, gsum: usize): f32 {
+  damForward(a, lab, K, Bp, Nc, n, invT, P, Q, act);
+  const emax = damErrors(act, targets, g, Bp, valid, Nc, m);
+  damBackward(P, Q, g, K, Bp, Nc, H, dLab, gsum);
+  return emax;
+}
