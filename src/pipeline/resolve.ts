@@ -4,7 +4,7 @@
  * the setting and what is allowed.
  *
  * @example
- * const spec = resolvePipeline(await loadPipelineFile('pipelines/sharded-mnist.ts'), ['train.maxEpochs=20']);
+ * const spec = resolvePipeline(await loadPipelineFile('pipelines/sharded-mnist.ts'), ['train.epochs=20']);
  */
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -32,7 +32,7 @@ export function applySettings(spec: PipelineSpec, sets: readonly string[]): Pipe
   const out = structuredClone(spec) as unknown as Record<string, unknown>;
   for (const set of sets) {
     const eq = set.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set '${set}' is not key=value (e.g. --set train.maxEpochs=20)`);
+    if (eq <= 0) throw new UsageError(`--set '${set}' is not key=value (e.g. --set train.epochs=20)`);
     const path = set.slice(0, eq).split('.');
     if (path.some((p) => p === '')) throw new UsageError(`--set '${set}': empty segment in the key`);
     setPath(out, path, parseValue(set.slice(eq + 1)), set);

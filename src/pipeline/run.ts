@@ -7,16 +7,16 @@
  * const result = await runPipeline(spec, { outDir: 'runs/sharded-mnist' });
  * console.log(result.metrics.evaluations.test.accuracy);
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, tap, type Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { BackendName } from '../backends/backend.js';
 import { createBackend } from '../backends/index.js';
 import { features } from '../data/batch.js';
+import { loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 import { evaluate } from '../operators/evaluate.js';
 import type { Classifier } from '../models/model.js';
-import { imageGrid } from '../plots/imageGrid.js';
 import { defaultThreads } from '../parallel/workerPool.js';
 import { UsageError } from '../util/errors.js';
 import { openData, type Partition } from './data.js';
@@ -78,7 +78,6 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   let outcome: TrainOutcome;
   let stream: Record<string, unknown> | undefined;
   let interrupted = false;
-  if (opts.resume && !spec.stream) throw new UsageError('--resume continues an online run; this pipeline has no stream section');
   if (spec.stream) {
     if (!opts.outDir) throw new UsageError('online pipelines need an output folder for their checkpoints (--out)');
     const online = await trainOnline(spec, model, ctx, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter }, noteShape);
@@ -95,7 +94,9 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       finish = fromStream.finish;
     }
     const trainStream = applySteps(source, spec.steps, ctx, 'steps').pipe(tap(noteShape));
-    outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError });
+    if (opts.resume && !model.resumable) throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am training`);
+    const resume = opts.resume ? resumeCheckpoint(opts.outDir, model.kind) : undefined;
+    outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume });
     stream = await finish?.();
   }
   lap('train', t);
@@ -118,12 +119,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       model.save(path);
       files.push(path);
     }
-    if (spec.outputs.plots && model.memories && shape?.length === 2) {
-      const m = model.memories();
-      const path = join(opts.outDir, 'memories.png');
-      writeFileSync(path, imageGrid(m.values, { count: m.count, shape: [shape[0], shape[1]], cols: m.cols }));
-      files.push(path);
-    }
+    if (spec.outputs.plots && model.figures && shape) files.push(...(await model.figures(opts.outDir, outcome.epochs, shape)));
   }
   timings.total_s = round((performance.now() - started) / 1000);
 
@@ -150,6 +146,13 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     files.unshift(path);
   }
   return { metrics, gates, summary: outcome.summary, files };
+}
+
+/** The checkpoint a batch run continues from (`--resume`). */
+function resumeCheckpoint(outDir: string | undefined, kind: string): Checkpoint {
+  const path = outDir ? join(outDir, 'checkpoint.arrow') : '';
+  if (!outDir || !existsSync(path)) throw new UsageError(`--resume: no checkpoint at '${path}'; resume with the folder of an earlier run`);
+  return loadCheckpoint(path, kind);
 }
 
 function partitionFor(partitions: { train: Partition; test?: Partition }, name: 'train' | 'test', evaluation: string): Partition {

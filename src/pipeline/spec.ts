@@ -43,7 +43,8 @@ export const StepSchema = z.discriminatedUnion('op', [
   }),
 ]);
 
-const classesField = z.array(int().min(0)).min(2).optional();
+/** Labels to keep, remapped to 0, 1, … in this order; a letter stands for its EMNIST-letters label (a = 1 … z = 26). */
+const classesField = z.array(z.union([int().min(0), z.string().regex(/^[a-zA-Z]$/, 'a class is a label number or a single letter')])).min(2).optional();
 const batchSizeField = int().min(1).default(10000);
 
 const MnistDataSchema = z.strictObject({
@@ -66,8 +67,13 @@ const IdxDataSchema = z.strictObject({
   kind: z.literal('idx'),
   /** Folder the file names are relative to (default: the current folder). */
   dir: z.string().default('.'),
-  train: IdxPairSchema,
+  /** File-name prefix for the default names, e.g. 'emnist-letters-' (default: MNIST's names). */
+  prefix: z.string().default(''),
+  /** Files, when not the default {prefix}train-images-idx3-ubyte[.gz] / {prefix}test- or t10k-images-idx3-ubyte[.gz] and labels. */
+  train: IdxPairSchema.optional(),
   test: IdxPairSchema.optional(),
+  /** EMNIST stores images transposed; true turns them upright (for figures; accuracy is unaffected). */
+  transpose: z.boolean().default(false),
   trainSize: int().min(1).optional(),
   testSize: int().min(1).optional(),
   classes: classesField,
@@ -92,15 +98,45 @@ const ShardedLshModelSchema = z.strictObject({
   seed: seedField().optional(),
 });
 
+const DenseAmModelSchema = z.strictObject({
+  kind: z.literal('dense-am'),
+  /** Nc, the number of classes (label units). */
+  classes: int().min(2).default(10),
+  /** K, the number of memories. */
+  memories: int().min(1).default(100),
+  /** n, the power of the rectified polynomial F(x) = relu(x)^n. */
+  power: int().min(2).default(20),
+  /** m, the loss power: Σ (c − t)^(2m). */
+  lossPower: int().min(1).default(30),
+  /** ε0: the learning rate is ε0·f^epoch. */
+  learningRate: z.number().positive().default(0.04),
+  /** f, the learning-rate decay per epoch. */
+  decay: z.number().positive().max(1).default(0.998),
+  /** p, the momentum. */
+  momentum: z.number().min(0).lt(1).default(0.6),
+  /** T (β = 1/T^n), ramped linearly from start to end over rampEpochs. */
+  temperature: z.strictObject({ start: z.number().positive().default(540), end: z.number().positive().default(540), rampEpochs: int().min(0).default(200) }).prefault({}),
+  /** Memories start as Normal(mean, std). */
+  init: z.strictObject({ mean: z.number().default(-0.3), std: z.number().min(0).default(0.3) }).prefault({}),
+  /** Floor of the update's normaliser. */
+  precision: z.number().positive().default(1e-30),
+  /** Seed of the initial memories and the shuffles; default derived from the pipeline seed. */
+  seed: seedField().optional(),
+  /** Columns of the memory figure (default: about square). */
+  figureColumns: int().min(1).optional(),
+});
+
 /** The model and its hyper-parameters. */
-export const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema]);
+export const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema, DenseAmModelSchema]);
 
 const TrainSchema = z.strictObject({
-  /** Per-shard epoch cap (training also stops at the first epoch without a miss). */
-  maxEpochs: int().min(1).default(200),
+  /** Epochs: exactly this many for dense-am; at most this many for sharded-lsh (which stops at the first epoch without a miss). */
+  epochs: int().min(1).default(200),
+  /** Minibatch size for minibatch learners (dense-am). */
+  batchSize: int().min(1).default(1000),
   /** Worker threads (`auto`: one per core). */
   workers: z.union([z.literal('auto'), int().min(1)]).default('auto'),
-  /** Epochs after which to score the test partition for the learning curve (`auto`: 1, 2, 3, 5, 10, 20, 50, … up to the cap). */
+  /** sharded-lsh: epochs after which to score the test partition for the learning curve (`auto`: 1, 2, 3, 5, 10, 20, 50, … up to the cap). */
   curveEpochs: z.union([z.enum(['auto', 'off']), z.array(int().min(1))]).default('auto'),
 });
 

@@ -44,11 +44,11 @@ describe('amem-flow CLI', () => {
   });
 
   it('describes a pipeline: graph and resolved settings', async () => {
-    const r = await cli('describe', 'pipelines/sharded-mnist.ts', '--set', 'train.maxEpochs=7');
+    const r = await cli('describe', 'pipelines/sharded-mnist.ts', '--set', 'train.epochs=7');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/train: mnist train \(60000 samples\) → fit sharded-lsh\(bits=8 shards=50 classes=10\)/);
     expect(r.out).toMatch(/evaluate test\+noise: mnist test \(10000 samples\) → route → addNoise\(kind=pm1\) → predict → score/);
-    expect(r.out).toContain('train.maxEpochs = 7');
+    expect(r.out).toContain('train.epochs = 7');
   });
 
   it('lists backends: cpu and wasm available, GPU backends unavailable with the reason', async () => {
@@ -72,13 +72,13 @@ describe('amem-flow CLI', () => {
     const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
     const { stdout, stderr } = await exec(
       process.execPath,
-      ['bin/amem-flow.js', 'run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=3000', '--set', 'data.testSize=500', '--set', 'train.maxEpochs=20', '--out', out, '--seed', '4'],
+      ['bin/amem-flow.js', 'run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=3000', '--set', 'data.testSize=500', '--set', 'train.epochs=20', '--out', out, '--seed', '4'],
       { env: { ...process.env, CI: 'true' } },
     );
     expect(stdout).toMatch(/test\+noise/);
     expect(stderr).toMatch(/train: \d+\/50 shards converged/);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
-    expect(m).toMatchObject({ pipeline: 'sharded-mnist', backend: 'wasm', seed: 4, settings: { train: { maxEpochs: 20 } } });
+    expect(m).toMatchObject({ pipeline: 'sharded-mnist', backend: 'wasm', seed: 4, settings: { train: { epochs: 20 } } });
     expect(Object.keys(m.evaluations)).toEqual(['train', 'test', 'train+noise', 'test+noise']);
     expect(m.evaluations.test).toMatchObject({ n: 500 });
     expect(m.evaluations.test.accuracy).toBeGreaterThan(0.6);
@@ -90,7 +90,7 @@ describe('amem-flow CLI', () => {
 
   it('exits 1 with --check when a result misses its expected bound', async () => {
     const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
-    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=500', '--set', 'data.testSize=200', '--set', 'train.maxEpochs=1', '--set', 'evaluate=[]', '--out', out, '--check', '--quiet');
+    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=500', '--set', 'data.testSize=200', '--set', 'train.epochs=1', '--set', 'evaluate=[]', '--out', out, '--check', '--quiet');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/expected result\(s\) missed: evaluations.train.accuracy/);
   });

@@ -1,0 +1,121 @@
+/**
+ * The sharded-lsh model as the pipeline runner sees it: trains from a stream with per-shard
+ * epoch caps, records the learning curve from snapshots, learns online, and draws its prototypes.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Classifier } from '../../models/model.js';
+import { ShardedLshModel } from '../../models/shardedLsh.js';
+import { lineChart, memoryFigure } from '../../plots/charts.js';
+import { UsageError } from '../../util/errors.js';
+import { round } from '../../util/round.js';
+import { curveEpochsFor, type EpochRow, type PipelineModel } from '../models.js';
+
+/** The sharded-lsh model as the runner sees it. */
+export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
+  let model = initial;
+  return {
+    kind: ShardedLshModel.kind,
+    classes: model.classes,
+    online: {
+      classes: model.classes,
+      learn: (batch) => model.learn(batch),
+      checkpoint: () => model.toCheckpoint(),
+      restore(ckpt, path) {
+        const restored = ShardedLshModel.fromCheckpoint(ckpt, model.backend, path);
+        const want = JSON.stringify(model.settings);
+        if (JSON.stringify(restored.settings) !== want) throw new UsageError(`'${path}' was made with model settings ${JSON.stringify(restored.settings)}, this pipeline asks for ${want}`);
+        model = restored;
+      },
+    },
+    predict: (batch) => model.predict(batch),
+    route: () => model.route(),
+    save: (path) => model.save(path),
+    async figures(outDir, epochs, shape) {
+      const files: string[] = [];
+      if (shape.length === 2) {
+        const path = join(outDir, 'memories.png');
+        writeFileSync(path, await memoryFigure(model.prototypes(), { count: model.settings.shards * model.classes, shape: [shape[0], shape[1]], cols: model.classes, scale: 'ink', range: [0, 255], title: `sharded-lsh prototypes: ${model.settings.shards} shards (rows) × ${model.classes} classes` }));
+        files.push(path);
+      }
+      const points = epochs.flatMap((e) => [
+        { x: e.epoch, y: 100 * e.train_error, series: 'misses during the epoch (train)' },
+        ...(e.test_error === undefined ? [] : [{ x: e.epoch, y: 100 * e.test_error, series: 'test error after the epoch' }]),
+      ]);
+      if (points.length > 0) {
+        const path = join(outDir, 'curve.png');
+        writeFileSync(path, await lineChart(points, { x: 'epoch', y: 'error, %', title: 'sharded-lsh learning curve', logX: true }));
+        files.push(path);
+      }
+      return files;
+    },
+    async train(source, { schedule, workers, reporter, testError }) {
+      const { shards } = model.settings;
+      const bar = reporter.start('train', shards);
+      const done = new Set<number>();
+      const curveEpochs = testError ? curveEpochsFor(schedule.curveEpochs, schedule.epochs) : [];
+      const report = await model.fit(source, {
+        maxEpochs: schedule.epochs,
+        snapshotEpochs: curveEpochs,
+        workers,
+        onProgress: (p) => {
+          if (p.done) done.add(p.shard);
+          bar.update(done.size, `shard ${p.shard}: epoch ${p.epoch}, ${p.misses} misses`);
+        },
+      });
+      const unconverged = report.shards.filter((s) => !s.converged);
+      bar.done(`${shards - unconverged.length}/${shards} shards converged in ${report.seconds.toFixed(1)} s`);
+      const epochs: EpochRow[] = report.epochMisses.map((misses, e) => ({ epoch: e + 1, train_error: misses / report.samples, misses }));
+      const curveStarted = performance.now();
+      if (testError && curveEpochs.length > 0) {
+        // The final state ends the curve even when training stopped before the next planned epoch.
+        const points: { epoch: number; model: Classifier }[] = report.snapshots.filter((s) => s.epoch < epochs.length);
+        points.push({ epoch: epochs.length, model });
+        const curve = reporter.start('learning curve', points.length);
+        for (const [i, p] of points.entries()) {
+          epochs[p.epoch - 1].test_error = await testError(p.model);
+          curve.update(i + 1, `epoch ${p.epoch}: test error ${epochs[p.epoch - 1].test_error.toFixed(4)}`);
+        }
+        curve.done(`test error at epochs ${points.map((p) => p.epoch).join(', ')}`);
+      }
+      const visits = report.shards.reduce((a, s) => a + s.visits, 0);
+      const evaluations = report.shards.reduce((a, s) => a + s.distanceEvaluations, 0);
+      return {
+        samples: report.samples,
+        epochs,
+        section: {
+          samples: report.samples,
+          max_epochs: schedule.epochs,
+          epochs_run: report.epochMisses.length,
+          converged_shards: shards - unconverged.length,
+          unconverged_shards: unconverged.map((s) => s.shard),
+          sample_visits: visits,
+          distance_evaluations: evaluations,
+          distance_evaluations_skipped: visits * model.classes - evaluations,
+          shards: report.shards.map((s) => ({
+            shard: s.shard,
+            samples: s.samples,
+            epochs: s.epochs,
+            converged: s.converged,
+            final_misses: s.misses.at(-1) ?? 0,
+            visits: s.visits,
+            distance_evaluations: s.distanceEvaluations,
+            seconds: round(s.seconds, 3),
+          })),
+        },
+        summary: [
+          ['shards converged', `${shards - unconverged.length} / ${shards}`],
+          ['epochs (longest shard)', String(report.epochMisses.length)],
+          ['sample visits', visits.toLocaleString('en-US')],
+          ['distance evaluations skipped', `${(100 * (1 - evaluations / Math.max(1, visits * model.classes))).toFixed(1)}%`],
+        ],
+        timings: { fit_s: round(report.seconds, 3), curve_s: round((performance.now() - curveStarted) / 1000, 3) },
+        warnings: unconverged.map(
+          (s) =>
+            `shard ${s.shard} (${s.samples} samples) did not converge within ${s.epochs} epochs: ${s.misses.at(-1)} misses in its last epoch (raise train.maxEpochs to train it longer)`,
+        ),
+      };
+    },
+  };
+}
+
