@@ -10,8 +10,11 @@
  *              largest shards never converge, like the reference's
  *   online     per backend: online-mnist learning from a 10×MNIST stream (600000 samples) served
  *              by `amem-flow emit` over a loopback socket: sustained samples/s and peak memory
+ *   dense      per backend: seconds per Dense AM training epoch on the 60000 digits (seeds' settings,
+ *              minibatches of 1000, two threads where the backend allows), where a step's time goes,
+ *              and the seeds' tiled formulation against ours
  *
- * Options: --only ops,sharded,full,cap10000,online   --backends cpu,wasm   --out FILE
+ * Options: --only ops,sharded,full,cap10000,online,dense,densefull   --backends cpu,wasm   --out FILE
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,13 +36,17 @@ import {
   routerMetadata,
   ShardedLshModel,
   withIntColumn,
+  DenseAmModel,
+  defaultDenseAmSettings,
   type Backend,
   type BackendName,
   type Metrics,
 } from '../src/index.js';
+import { deviceDenseAm } from '../src/backends/denseAmDevice.js';
+import { tiledGradient } from './denseAmTiled.js';
 
 const args = await yargs(hideBin(process.argv))
-  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online' })
+  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online,dense,densefull' })
   .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
   .strict()
@@ -115,10 +122,10 @@ if (only.has('sharded')) {
   }
 }
 
-function cli(name: string, backend: string, sets: string[], extra: string[] = []): { metrics: Metrics; wall_s: number } {
+function cli(name: string, backend: string, sets: string[], extra: string[] = [], pipeline = 'pipelines/sharded-mnist.ts'): { metrics: Metrics; wall_s: number } {
   const out = join(dirname(args.out), name);
   const started = performance.now();
-  const stdout = execFileSync(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/sharded-mnist.ts', '--json', '--quiet', '--backend', backend, '--out', out, ...sets.flatMap((s) => ['--set', s]), ...extra], {
+  const stdout = execFileSync(process.execPath, ['bin/amem-flow.js', 'run', pipeline, '--json', '--quiet', '--backend', backend, '--out', out, ...sets.flatMap((s) => ['--set', s]), ...extra], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     env: { ...process.env, CI: 'true' },
@@ -137,7 +144,7 @@ if (only.has('full')) {
 
 if (only.has('cap10000')) {
   for (const name of backends) {
-    const { metrics } = cli(`cap10000-${name}`, name, ['train.maxEpochs=10000', 'train.curveEpochs=off', 'evaluate=[]', 'expect={}', 'outputs.plots=false'], ['--seed', '0']);
+    const { metrics } = cli(`cap10000-${name}`, name, ['train.epochs=10000', 'train.curveEpochs=off', 'evaluate=[]', 'expect={}', 'outputs.plots=false'], ['--seed', '0']);
     const tr = metrics.training as { sample_visits: number; converged_shards: number };
     const us = (1e6 * metrics.timings.fit_s) / tr.sample_visits;
     perBackend('cap10000')[name] = { fit_s: metrics.timings.fit_s, sample_visits: tr.sample_visits, us_per_visit: round(us, 3), converged_shards: tr.converged_shards, peak_rss_mb: metrics.memory.peak_rss_mb };
@@ -166,6 +173,75 @@ if (only.has('online')) {
     const m = JSON.parse(stdout) as Metrics & { stream: { trained: number; samples_per_s: number; seconds: number } };
     perBackend('online')[name] = { samples: m.stream.trained, samples_per_s: m.stream.samples_per_s, seconds: m.stream.seconds, peak_rss_mb: m.memory.peak_rss_mb, test_accuracy: m.evaluations.test.accuracy };
     rows.push([name, 'online-mnist from a socket, 10×MNIST (600000 samples)', `${m.stream.samples_per_s.toLocaleString('en-US')} samples/s`, `${m.stream.seconds} s, ${m.memory.peak_rss_mb} MB peak`]);
+  }
+}
+
+if (only.has('dense')) {
+  const train = loadMnist('train');
+  const x = Float32Array.from(train.x, (v) => v / 127.5 - 1);
+  const K = 100;
+  const D = 784;
+  const Nc = 10;
+  const B = 1000;
+  for (const name of backends) {
+    const b = await createBackend(name);
+    const model = new DenseAmModel(defaultDenseAmSettings({ classes: 10, seed: 1 }), b);
+    // cpu's matmuls (0.6 GFLOPS) make a full epoch slow: time 6 minibatches there and scale by 10.
+    // The first epoch also starts the worker and copies the data to shared memory: report the best later one.
+    const samples = name === 'cpu' ? 6000 : 60000;
+    const epochTimes = async (epochs: number, workers: number): Promise<number[]> => {
+      const times: number[] = [];
+      let last = performance.now();
+      await model.fit({ x: x.subarray(0, samples * D), y: train.y.subarray(0, samples) }, {
+        epochs,
+        batchSize: B,
+        workers,
+        onEpoch: () => {
+          times.push(((performance.now() - last) / 1000) * (60000 / samples));
+          last = performance.now();
+        },
+      });
+      return times;
+    };
+    const twoThreads = await epochTimes(name === 'cpu' ? 1 : 3, 2);
+    const epochS = Math.min(...twoThreads.slice(name === 'cpu' ? 0 : 1));
+    const oneThreadS = name === 'cpu' ? undefined : (await epochTimes(1, 1))[0];
+    // One minibatch, on this thread, split into its parts.
+    const xb = x.subarray(0, B * D);
+    const yb = train.y.subarray(0, B);
+    const targets = new Float32Array(Nc * B).fill(-1);
+    yb.forEach((c, i) => (targets[c * B + i] = 1));
+    const args = { xi: model.memories(), x: xb, rows: B, width: D, classes: Nc, memories: K, power: 20, temperature: 540, targets, lossPower: 30 };
+    const reps = name === 'cpu' ? 1 : 5;
+    const stepMs = best(reps, () => b.denseAm.gradient(args));
+    const a = new Float32Array(K * B).map(() => Math.random() * 400 - 200);
+    const coreMs = best(reps, () => b.denseAmCore({ a, lab: new Float32Array(K * Nc), K, B, classes: Nc, power: 20, temperature: 540, targets, lossPower: 30 }));
+    const out: Record<string, unknown> = { epoch_s: round(epochS), first_epoch_s: round(twoThreads[0]), one_thread_epoch_s: oneThreadS === undefined ? null : round(oneThreadS), step_ms: round(stepMs), core_ms: round(coreMs), matmul_and_copies_ms: round(stepMs - coreMs) };
+    const detail = name === 'cpu' ? 'from 6 minibatches × 10' : `two threads (first epoch, with start-up: ${round(twoThreads[0])} s; one thread: ${round(oneThreadS!)} s)`;
+    rows.push([name, 'dense-am: one training epoch, 60000 digits (K=100, n=20, minibatch 1000)', `${round(epochS)} s`, detail]);
+    rows.push([name, 'dense-am: one minibatch gradient, one thread', `${round(stepMs)} ms`, `elementwise core ${round(coreMs)} ms, matmuls + copies ${round(stepMs - coreMs)} ms`]);
+    if (name !== 'cpu') {
+      const device = deviceDenseAm(b.tf);
+      const deviceMs = best(3, () => device.gradient(args));
+      const tiledMs = best(2, () => tiledGradient(b.tf, args.xi, xb, yb, { K, N: D, Nc, n: 20, m: 30, T: 540 }));
+      Object.assign(out, { tiled_step_ms: round(tiledMs), ncfold_tfjs_ops_step_ms: round(deviceMs) });
+      rows.push([name, 'dense-am step: seeds’ tiled formulation (tfjs ops)', `${round(tiledMs)} ms`, `${round(tiledMs / deviceMs, 1)}× the Nc-fold algebra in the same ops (${round(deviceMs)} ms), ${round(tiledMs / stepMs, 1)}× ours (${round(stepMs)} ms)`]);
+    }
+    perBackend('dense')[name] = out;
+  }
+}
+
+if (only.has('densefull')) {
+  // cpu needs ~28 s per epoch (its matmuls run at 0.6 GFLOPS): the 'dense' section measures it.
+  for (const name of backends.filter((b) => b !== 'cpu')) {
+    const { metrics, wall_s } = cli(`dense-am-${name}`, name, ['expect={}'], ['--epochs', '5'], 'pipelines/dense-am-mnist.ts');
+    const tr = metrics.training as { seconds_per_epoch: number; best_test_error: number };
+    perBackend('densefull')[name] = { wall_s: round(wall_s), epochs: 5, seconds_per_epoch: tr.seconds_per_epoch, peak_rss_mb: metrics.memory.peak_rss_mb, test_accuracy: metrics.evaluations.test.accuracy, timings: metrics.timings };
+    rows.push([name, 'dense-am-mnist pipeline, 5 epochs (each scored on the test set), process', `${round(wall_s)} s wall`, `${tr.seconds_per_epoch} s/epoch, ${metrics.memory.peak_rss_mb} MB peak, test accuracy ${metrics.evaluations.test.accuracy}`]);
+    const online = cli(`online-dense-am-${name}`, name, ['expect={}'], [], 'pipelines/online-dense-am.ts');
+    const st = (online.metrics as Metrics & { stream: { trained: number; samples_per_s: number; prequential_accuracy: number } }).stream;
+    perBackend('densefull')[`${name}-online`] = { samples: st.trained, samples_per_s: st.samples_per_s, peak_rss_mb: online.metrics.memory.peak_rss_mb, test_accuracy: online.metrics.evaluations.test.accuracy };
+    rows.push([name, 'online-dense-am: one pass over MNIST, 600 updates of 100', `${st.samples_per_s.toLocaleString('en-US')} samples/s`, `${online.metrics.memory.peak_rss_mb} MB peak, test accuracy ${online.metrics.evaluations.test.accuracy}`]);
   }
 }
 
