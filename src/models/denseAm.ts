@@ -196,12 +196,16 @@ export class DenseAmModel implements Classifier {
         for (let k = 0; k < direction.length; k++) direction[k] += factor * d[k];
       }
     }
+    for (const p of parts) this.assertActivations(p.activations, `a step in epoch ${epoch + 1}`);
+    assertFinite(direction, 'descent direction', epoch);
+    if (Number.isNaN(logScale)) throw new Error(`dense-am: the descent direction's scale is NaN in epoch ${epoch + 1}; this is a bug, please report it`);
     momentumUpdate(this.xi!, this.state!, direction, logScale, {
       units: this.widthState! + this.classes,
       momentum: this.settings.momentum,
       rate: this.learningRateAt(epoch),
       precision: this.settings.precision,
     });
+    assertFinite(this.xi!, 'memories', epoch);
     const predicted = new Int32Array(rows);
     let at = 0;
     for (const p of parts) {
@@ -225,6 +229,7 @@ export class DenseAmModel implements Classifier {
     for (let at = 0; at < rows; at += PREDICT_ROWS) {
       const n = Math.min(PREDICT_ROWS, rows - at);
       const a = this.backend.denseAm.activations({ ...this.dims(x.subarray(at * D, (at + n) * D), n, D), temperature: this.temperatureAt(this.epoch) });
+      this.assertActivations(a, 'scoring');
       for (let c = 0; c < this.classes; c++) out.set(a.subarray(c * n, (c + 1) * n), c * rows + at);
     }
     return out;
@@ -266,6 +271,18 @@ export class DenseAmModel implements Classifier {
       if (on !== 1) predicted[r] = -1;
     }
     return { labels: lab, predicted, sweeps: settled.sweeps };
+  }
+
+  /** Class activations are Σ (overlap/T)^n: past float32's range when T is far below the overlaps. */
+  private assertActivations(a: Float32Array, during: string): void {
+    for (let k = 0; k < a.length; k++) {
+      if (!Number.isFinite(a[k])) {
+        const units = (this.widthState ?? 0) + this.classes;
+        throw new DataError(
+          `dense-am: class activations overflow float32 during ${during} (${a[k]}): (overlap/T)^n exceeds 3.4e38 at temperature ${this.temperatureAt(this.epoch)} and power ${this.settings.power}; raise model.temperature (overlaps reach ${units} here; the seeds use T = 540 for 794 units and n = 20)`,
+        );
+      }
+    }
   }
 
   /** The memories, row-major K × (width + classes). */
@@ -339,6 +356,13 @@ export class DenseAmModel implements Classifier {
     const y = withLabels ? labels(batch, who) : new Int32Array(0);
     for (let i = 0; i < y.length; i++) if (!(y[i] >= 0 && y[i] < this.classes)) throw new DataError(`sample id ${ids[i]}: label ${y[i]} is outside [0, ${this.classes})`);
     return { x, y, rows: f.rows };
+  }
+}
+
+/** Stops training when a step produced NaN or ±Inf (the float32 rescaling should make that impossible). */
+function assertFinite(values: Float32Array, what: string, epoch: number): void {
+  for (let k = 0; k < values.length; k++) {
+    if (!Number.isFinite(values[k])) throw new Error(`dense-am: ${what}[${k}] = ${values[k]} after a step in epoch ${epoch + 1}; the float32 rescaling should prevent this: check the temperature against the feature scale, or report it with the settings`);
   }
 }
 

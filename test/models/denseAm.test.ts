@@ -66,6 +66,16 @@ describe.each(['cpu', 'wasm'] as const)('dense-am on %s', (name) => {
     expect(finite(ckpt.tensors.velocity.data)).toBe(true);
     expect(Number.isFinite(ckpt.settings.momentumLogScale)).toBe(true);
   });
+
+  it('stops with a clear error, leaving the memories as they were, when a setting overflows float32 (T = 0.001)', () => {
+    const model = new DenseAmModel(defaultDenseAmSettings({ classes: 10, seed: 1, temperature: { start: 1e-3, end: 1e-3, rampEpochs: 0 } }), backend);
+    const data = digits(200);
+    model.initialize(N);
+    const before = model.memories();
+    expect(() => model.step(data.x, data.y, 0)).toThrow(/class activations overflow float32 during a step in epoch 1 .*temperature 0.001 and power 20; raise model.temperature/);
+    expect(model.memories()).toEqual(before);
+    expect(() => model.activations(data.x, 200)).toThrow(/overflow float32 during scoring/);
+  });
 });
 
 describe('dense-am training', () => {
