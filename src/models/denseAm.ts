@@ -311,7 +311,11 @@ export class DenseAmModel implements Classifier {
   static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): DenseAmModel {
     if (ckpt.kind !== DenseAmModel.kind) throw new UsageError(`'${source}' holds a '${ckpt.kind}' model, not '${DenseAmModel.kind}'`);
     if (ckpt.version !== FORMAT_VERSION) throw new DataError(`'${source}' is dense-am format ${ckpt.version}; this version reads format ${FORMAT_VERSION}`);
-    const { width, epoch, momentumLogScale, ...settings } = ckpt.settings as unknown as DenseAmSettings & { width: number; epoch: number; momentumLogScale: number | null };
+    const saved = ckpt.settings as unknown as DenseAmSettings & { width: number; epoch: number; momentumLogScale: number | null };
+    const { width, epoch, momentumLogScale } = saved;
+    // Only the model's own settings: a checkpoint may carry more (the pipeline adds the learning curve).
+    const { classes, memories, power, lossPower, learningRate, decay, momentum, temperature, init, precision, seed } = saved;
+    const settings: DenseAmSettings = { classes, memories, power, lossPower, learningRate, decay, momentum, temperature, init, precision, seed };
     const model = new DenseAmModel(settings, backend);
     const shape = [settings.memories, width + settings.classes];
     model.widthState = width;

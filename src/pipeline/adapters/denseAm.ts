@@ -13,6 +13,7 @@ import { DenseAmModel } from '../../models/denseAm.js';
 import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { DataError, UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
+import { assertSameSettings } from './sameSettings.js';
 import type { EpochRow, PipelineModel } from '../models.js';
 
 /** The Dense AM model as the runner sees it; `figureColumns` sets the memory grid's width. */
@@ -21,8 +22,7 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
   let curve: EpochRow[] = [];
   const restore = (ckpt: Checkpoint, path: string) => {
     const restored = DenseAmModel.fromCheckpoint(ckpt, model.backend, path);
-    const want = JSON.stringify(model.settings);
-    if (JSON.stringify(restored.settings) !== want) throw new UsageError(`'${path}' was made with model settings ${JSON.stringify(restored.settings)}, this pipeline asks for ${want}`);
+    assertSameSettings(restored.settings, model.settings, path);
     model = restored;
     curve = (ckpt.settings.curve as EpochRow[] | undefined) ?? [];
   };

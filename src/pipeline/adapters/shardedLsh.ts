@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Classifier } from '../../models/model.js';
 import { ShardedLshModel } from '../../models/shardedLsh.js';
 import { lineChart, memoryFigure } from '../../plots/charts.js';
-import { UsageError } from '../../util/errors.js';
+import { assertSameSettings } from './sameSettings.js';
 import { round } from '../../util/round.js';
 import { curveEpochsFor, type EpochRow, type PipelineModel } from '../models.js';
 
@@ -23,8 +23,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       checkpoint: () => model.toCheckpoint(),
       restore(ckpt, path) {
         const restored = ShardedLshModel.fromCheckpoint(ckpt, model.backend, path);
-        const want = JSON.stringify(model.settings);
-        if (JSON.stringify(restored.settings) !== want) throw new UsageError(`'${path}' was made with model settings ${JSON.stringify(restored.settings)}, this pipeline asks for ${want}`);
+        assertSameSettings(restored.settings, model.settings, path);
         model = restored;
       },
     },
