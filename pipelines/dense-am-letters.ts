@@ -4,8 +4,8 @@
  * become 0, 1, 2 in the order given.
  *
  * EMNIST letters (download the IDX files yourself; nothing is fetched at run time):
- *   npx amem-flow run pipelines/dense-am-letters.ts \
- *     --set 'data={"kind":"idx","dir":"/data/emnist","prefix":"emnist-letters-","transpose":true,"classes":["g","l","x"]}'
+ *   npx amem-flow run pipelines/dense-am-letters.ts --set data.kind=idx --set data.dir=/data/emnist \
+ *     --set data.prefix=emnist-letters- --set data.transpose=true --set data.classes=g,l,x
  * A letter in `classes` stands for its EMNIST-letters label (a = 1 … z = 26).
  */
 import type { PipelineSpec } from '../src/index.js';

@@ -30,13 +30,21 @@ export async function loadPipelineFile(file: string): Promise<PipelineSpec> {
 /** Applies `key=value` overrides (dotted paths, array indices as numbers) to a copy of `spec`. */
 export function applySettings(spec: PipelineSpec, sets: readonly string[]): PipelineSpec {
   const out = structuredClone(spec) as unknown as Record<string, unknown>;
-  for (const set of sets) {
+  const parsed = sets.map((set) => {
     const eq = set.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set '${set}' is not key=value (e.g. --set train.epochs=20)`);
     const path = set.slice(0, eq).split('.');
     if (path.some((p) => p === '')) throw new UsageError(`--set '${set}': empty segment in the key`);
-    setPath(out, path, parseValue(set.slice(eq + 1)), set);
+    return { set, path, value: parseValue(set.slice(eq + 1)) };
+  });
+  // A new `data.kind` or `model.kind` starts that section afresh (the old kind's settings do not
+  // apply to the new one); it is applied before the other settings, whatever their order.
+  const isKind = (p: string[]) => p.length === 2 && (p[0] === 'data' || p[0] === 'model') && p[1] === 'kind';
+  for (const { path, value } of parsed.filter((e) => isKind(e.path))) {
+    const section = out[path[0]] as Record<string, unknown> | undefined;
+    if (section?.kind !== value) out[path[0]] = { kind: value };
   }
+  for (const { set, path, value } of parsed.filter((e) => !isKind(e.path))) setPath(out, path, value, set);
   return out as unknown as PipelineSpec;
 }
 

@@ -33,6 +33,12 @@ describe('pipeline settings', () => {
     expect(parseValue('hello')).toBe('hello');
   });
 
+  it('start a section afresh when --set changes its kind, whatever the order of the settings', () => {
+    const spec = applySettings({ ...base, data: { kind: 'mnist', split: 'shuffled', classes: [1, 7] } }, ['data.dir=/emnist', 'data.kind=idx', 'data.classes=g,l,x']);
+    expect(spec.data).toEqual({ kind: 'idx', dir: '/emnist', classes: ['g', 'l', 'x'] });
+    expect(applySettings({ ...base, data: { kind: 'mnist', split: 'shuffled' } }, ['data.kind=mnist']).data).toEqual({ kind: 'mnist', split: 'shuffled' });
+  });
+
   it('reject unknown keys, wrong types and malformed overrides with messages naming them', () => {
     const bad = (sets: string[]) => () => resolvePipeline(applySettings(base, sets), 'demo.ts');
     expect(bad(['model.bitz=3'])).toThrow(UsageError);
