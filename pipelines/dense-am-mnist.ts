@@ -2,7 +2,8 @@
  * Krotov & Hopfield's Dense Associative Memory classifier (2016) on the 10 MNIST digits, with the
  * seeds' settings: K = 100 memories, F(x) = relu(x)^20, loss power m = 30, T = 540, ε0 = 0.04
  * decaying by 0.998 per epoch, momentum 0.6, minibatches of 1000. The test error is scored after
- * every epoch; the memories and the curve are redrawn as the run goes, and the checkpoint is
+ * every epoch; the memories and the curve are redrawn as the run goes (every 10 s; every epoch
+ * with --set outputs.plotEvery=0), and the checkpoint is
  * written after every epoch.
  *
  * Run:      npx amem-flow run pipelines/dense-am-mnist.ts              (30 epochs)

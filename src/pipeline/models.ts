@@ -48,6 +48,8 @@ export interface TrainContext {
   outDir?: string;
   /** A checkpoint of this pipeline's model to continue from (`--resume`). */
   resume?: Checkpoint;
+  /** Redraw figures during training at most every this many seconds (0: every epoch); none when absent. */
+  plotEvery?: number;
 }
 
 /** What online learning needs from a model (see `stream/onlineLearner.ts`). */

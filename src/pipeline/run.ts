@@ -96,7 +96,8 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     const trainStream = applySteps(source, spec.steps, ctx, 'steps').pipe(tap(noteShape));
     if (opts.resume && !model.resumable) throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am training`);
     const resume = opts.resume ? resumeCheckpoint(opts.outDir, model.kind) : undefined;
-    outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume });
+    const plotEvery = spec.outputs.plots ? spec.outputs.plotEvery : undefined;
+    outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume, plotEvery });
     stream = await finish?.();
   }
   lap('train', t);

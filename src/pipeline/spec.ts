@@ -164,6 +164,8 @@ const OutputsSchema = z.strictObject({
   model: z.boolean().default(true),
   /** Write PNG plots. */
   plots: z.boolean().default(true),
+  /** While training epoch by epoch (dense-am), redraw the plots at most this often, in seconds; 0 redraws after every epoch (a redraw takes ~0.4 s). */
+  plotEvery: z.number().min(0).default(10),
 });
 
 /** Bounds on values of `metrics.json`, keyed by dotted path (e.g. `evaluations.test.accuracy`). */

@@ -1,0 +1,39 @@
+/**
+ * Figures of an epoch-by-epoch run: redrawn while it trains (`outputs.plotEvery`), drawn at the
+ * end, and not at all with `outputs.plots=false`.
+ */
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
+import { runPipeline } from '../../src/pipeline/run.js';
+
+const reduced = ['data.trainSize=1000', 'data.testSize=200', 'train.batchSize=100', 'train.epochs=2', 'expect={}'];
+const run = async (sets: string[], files?: string[]) => {
+  const out = mkdtempSync(join(tmpdir(), 'amem-figures-'));
+  const spec = resolvePipeline(applySettings(await loadPipelineFile('pipelines/dense-am-mnist.ts'), [...reduced, ...sets]), 'dense-am-mnist.ts');
+  const result = await runPipeline(spec, { outDir: out });
+  files?.push(...result.files);
+  return out;
+};
+const isPng = (path: string) => readFileSync(path).subarray(1, 4).toString() === 'PNG';
+
+describe('dense-am figures', () => {
+  it('writes the memories and the learning curve as PNG', async () => {
+    const files: string[] = [];
+    const out = await run(['outputs.plotEvery=0'], files);
+    for (const name of ['memories.png', 'curve.png']) {
+      expect(isPng(join(out, name)), name).toBe(true);
+      expect(files).toContain(join(out, name));
+    }
+    // A 10×10 grid of 28×28 tiles at 2× zoom, plus the colour bar and title.
+    expect(statSync(join(out, 'memories.png')).size).toBeGreaterThan(20_000);
+  });
+
+  it('writes none with outputs.plots=false', async () => {
+    const out = await run(['outputs.plots=false']);
+    expect(existsSync(join(out, 'memories.png')) || existsSync(join(out, 'curve.png'))).toBe(false);
+    expect(existsSync(join(out, 'checkpoint.arrow'))).toBe(true);
+  });
+});
