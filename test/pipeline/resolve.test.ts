@@ -18,7 +18,7 @@ describe('pipeline settings', () => {
     expect(r.model).toEqual({ kind: 'sharded-lsh', bits: 8, shards: 50, classes: 10 });
     expect(r.train).toEqual({ epochs: 200, batchSize: 1000, workers: 'auto', curveEpochs: 'auto' });
     expect(r.data).toMatchObject({ kind: 'mnist', split: 'standard', batchSize: 10000 });
-    expect(r.outputs).toEqual({ model: true, plots: true });
+    expect(r.outputs).toEqual({ model: true, plots: true, plotEvery: 10 });
   });
 
   it('apply --set overrides by dotted path, with JSON, comma-list and string values', () => {
