@@ -8,11 +8,13 @@
  *   full       per backend: the whole shipped pipeline in a child process (wall time, peak memory)
  *   cap10000   training at seed 000's cap of 10000 epochs on a hash (pipeline seed 0) whose two
  *              largest shards never converge, like the reference's
- *   online     per backend: online-mnist learning from a 10×MNIST stream (600000 samples) served
- *              by `amem-flow emit` over a loopback socket: sustained samples/s and peak memory
+ *   online     per backend: online-mnist (sharded) and online-dense-am (minibatches of 100; not on
+ *              cpu) learning from a 10×MNIST stream (600000 samples) served by `amem-flow emit`
+ *              over a loopback socket: sustained samples/s and peak memory
  *   dense      per backend: seconds per Dense AM training epoch on the 60000 digits (seeds' settings,
  *              minibatches of 1000, two threads where the backend allows), where a step's time goes,
  *              and the seeds' tiled formulation against ours
+ *   densefull  per backend but cpu: the dense-am-mnist pipeline for 5 epochs in a child process
  *
  * Options: --only ops,sharded,full,cap10000,online,dense,densefull   --backends cpu,wasm   --out FILE
  */
@@ -152,27 +154,36 @@ if (only.has('cap10000')) {
   }
 }
 
+/** Runs an online pipeline on a 10×MNIST stream served over a loopback socket; returns its metrics. */
+async function onlineFromSocket(pipeline: string, backend: string, out: string): Promise<Metrics & { stream: { trained: number; samples_per_s: number; seconds: number } }> {
+  const emitter = spawn(process.execPath, ['bin/amem-flow.js', 'emit', 'mnist:train', '--repeat', '10', '--to', 'tcp://127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    emitter.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /on (tcp:\/\/[\d.]+:\d+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    emitter.on('exit', () => reject(new Error(`emitter exited: ${err}`)));
+  });
+  const stdout = execFileSync(process.execPath, ['bin/amem-flow.js', 'run', pipeline, '--source', url, '--backend', backend, '--out', out, '--json', '--quiet', '--set', 'expect={}'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, CI: 'true' },
+  });
+  return JSON.parse(stdout) as Metrics & { stream: { trained: number; samples_per_s: number; seconds: number } };
+}
+
 if (only.has('online')) {
-  for (const name of backends) {
-    const emitter = spawn(process.execPath, ['bin/amem-flow.js', 'emit', 'mnist:train', '--repeat', '10', '--to', 'tcp://127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      emitter.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        const m = /on (tcp:\/\/[\d.]+:\d+)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      emitter.on('exit', () => reject(new Error(`emitter exited: ${err}`)));
-    });
-    const out = join(dirname(args.out), `online-${name}`);
-    const stdout = execFileSync(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/online-mnist.ts', '--source', url, '--backend', name, '--out', out, '--json', '--quiet', '--set', 'expect={}'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-      env: { ...process.env, CI: 'true' },
-    });
-    const m = JSON.parse(stdout) as Metrics & { stream: { trained: number; samples_per_s: number; seconds: number } };
-    perBackend('online')[name] = { samples: m.stream.trained, samples_per_s: m.stream.samples_per_s, seconds: m.stream.seconds, peak_rss_mb: m.memory.peak_rss_mb, test_accuracy: m.evaluations.test.accuracy };
-    rows.push([name, 'online-mnist from a socket, 10×MNIST (600000 samples)', `${m.stream.samples_per_s.toLocaleString('en-US')} samples/s`, `${m.stream.seconds} s, ${m.memory.peak_rss_mb} MB peak`]);
+  // The dense model on cpu would take ~5 minutes here (its matmuls run at 0.6 GFLOPS).
+  const runs = [
+    ...backends.map((b) => ({ model: 'sharded-lsh', pipeline: 'pipelines/online-mnist.ts', backend: b })),
+    ...backends.filter((b) => b !== 'cpu').map((b) => ({ model: 'dense-am', pipeline: 'pipelines/online-dense-am.ts', backend: b })),
+  ];
+  for (const r of runs) {
+    const m = await onlineFromSocket(r.pipeline, r.backend, join(dirname(args.out), `online-${r.model}-${r.backend}`));
+    perBackend('online')[`${r.backend}${r.model === 'dense-am' ? '-dense-am' : ''}`] = { model: r.model, samples: m.stream.trained, samples_per_s: m.stream.samples_per_s, seconds: m.stream.seconds, peak_rss_mb: m.memory.peak_rss_mb, test_accuracy: m.evaluations.test.accuracy };
+    rows.push([r.backend, `${r.pipeline.slice(10, -3)} from a socket, 10×MNIST (600000 samples)`, `${m.stream.samples_per_s.toLocaleString('en-US')} samples/s`, `${m.stream.seconds} s, ${m.memory.peak_rss_mb} MB peak, test accuracy ${m.evaluations.test.accuracy}`]);
   }
 }
 
@@ -238,10 +249,6 @@ if (only.has('densefull')) {
     const tr = metrics.training as { seconds_per_epoch: number; best_test_error: number };
     perBackend('densefull')[name] = { wall_s: round(wall_s), epochs: 5, seconds_per_epoch: tr.seconds_per_epoch, peak_rss_mb: metrics.memory.peak_rss_mb, test_accuracy: metrics.evaluations.test.accuracy, timings: metrics.timings };
     rows.push([name, 'dense-am-mnist pipeline, 5 epochs (each scored on the test set), process', `${round(wall_s)} s wall`, `${tr.seconds_per_epoch} s/epoch, ${metrics.memory.peak_rss_mb} MB peak, test accuracy ${metrics.evaluations.test.accuracy}`]);
-    const online = cli(`online-dense-am-${name}`, name, ['expect={}'], [], 'pipelines/online-dense-am.ts');
-    const st = (online.metrics as Metrics & { stream: { trained: number; samples_per_s: number; prequential_accuracy: number } }).stream;
-    perBackend('densefull')[`${name}-online`] = { samples: st.trained, samples_per_s: st.samples_per_s, peak_rss_mb: online.metrics.memory.peak_rss_mb, test_accuracy: online.metrics.evaluations.test.accuracy };
-    rows.push([name, 'online-dense-am: one pass over MNIST, 600 updates of 100', `${st.samples_per_s.toLocaleString('en-US')} samples/s`, `${online.metrics.memory.peak_rss_mb} MB peak, test accuracy ${online.metrics.evaluations.test.accuracy}`]);
   }
 }
 

@@ -24,6 +24,7 @@
  * (`denseAmDevice.ts`), which keeps everything on the device as tfjs ops.
  */
 import type { DenseAmCoreArgs, DenseAmCoreResult, TensorOps } from './backend.js';
+import { transpose } from './transpose.js';
 
 /** One minibatch's inputs. */
 export interface DenseAmArgs {
@@ -101,18 +102,4 @@ export function hostDenseAm(tf: TensorOps, core: (args: DenseAmCoreArgs) => Dens
 /** ln of the seeds' factor T^(n−1)·max|t−c|^(2m−1) that the float32 direction leaves out (−∞ when there is no error). */
 export function directionLogScale(n: number, m: number, T: number, emax: number): number {
   return emax > 0 ? (n - 1) * Math.log(T) + (2 * m - 1) * Math.log(emax) : -Infinity;
-}
-
-/** The transpose of a rows × cols row-major matrix, in cache-friendly blocks. */
-function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  const T = 32;
-  for (let i0 = 0; i0 < rows; i0 += T) {
-    for (let j0 = 0; j0 < cols; j0 += T) {
-      const i1 = Math.min(rows, i0 + T);
-      const j1 = Math.min(cols, j0 + T);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * rows + i] = m[i * cols + j];
-    }
-  }
-  return out;
 }
