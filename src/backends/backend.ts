@@ -118,6 +118,17 @@ export interface DenseAmCoreResult {
   emax?: number;
 }
 
+/** Arguments of `Kernels.competingCurrents`: the hidden currents of a minibatch. */
+export interface CompetingCurrentsArgs {
+  /** sign(W)·|W|^(p−1) transposed: width × hidden, row-major. */
+  wT: Float32Array;
+  hidden: number;
+  /** Samples, rows × width, row-major (finite). */
+  x: Float32Array;
+  rows: number;
+  width: number;
+}
+
 /** The numeric kernels models call. */
 export interface Kernels {
   /** For each row, the signs of its projections on `bits` planes, packed MSB-first (1 when > 0). */
@@ -128,6 +139,12 @@ export interface Kernels {
   trainPrototypes(args: TrainPrototypesArgs): TrainPrototypesResult;
   /** The Dense AM's fused elementwise core for one minibatch (forward, errors, backward). */
   denseAmCore(args: DenseAmCoreArgs): DenseAmCoreResult;
+  /**
+   * Hidden currents of the competing units, rows × hidden: I[b, h] = Σ_j x[b, j]·wT[j, h], summed
+   * in float32 in ascending j over the non-zero x[b, j] (zeros add nothing), so every sample's
+   * currents are independent of the batch it came in and bit-identical between cpu and wasm.
+   */
+  competingCurrents(args: CompetingCurrentsArgs): Float32Array;
 }
 
 /** The name of a fused kernel. */

@@ -9,7 +9,7 @@
  * suite bounds how often).
  */
 import type { FeatureArray } from '../data/batch.js';
-import type { Kernels, NearestPrototypesArgs, TensorOps } from './backend.js';
+import type { CompetingCurrentsArgs, Kernels, NearestPrototypesArgs, TensorOps } from './backend.js';
 
 /** Device implementations of the tensor-shaped kernels; `host` provides the sequential ones. */
 export function tfjsKernels(tf: TensorOps, host: Kernels): Kernels {
@@ -58,5 +58,12 @@ export function tfjsKernels(tf: TensorOps, host: Kernels): Kernels {
     },
     trainPrototypes: host.trainPrototypes,
     denseAmCore: host.denseAmCore,
+    competingCurrents({ wT, hidden, x, rows, width }: CompetingCurrentsArgs): Float32Array {
+      // One rows × width by width × hidden product on the device (dense; rounding differs from the host kernels').
+      const out = tf.tidy(() => tf.matMul(tf.tensor2d(x, [rows, width]), tf.tensor2d(wT, [width, hidden])));
+      const currents = out.dataSync() as Float32Array;
+      out.dispose();
+      return currents;
+    },
   };
 }

@@ -11,6 +11,7 @@ import { DenseAmModel } from '../models/denseAm.js';
 import { ShardedLshModel } from '../models/shardedLsh.js';
 import { denseAmAdapter } from './adapters/denseAm.js';
 import { shardedLshAdapter } from './adapters/shardedLsh.js';
+import { competingUnitsAdapter } from './adapters/competingUnits.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { OnlineModel } from '../stream/onlineLearner.js';
 import { Rng } from '../util/random.js';
@@ -81,6 +82,10 @@ export function createPipelineModel(spec: ModelSpec, backend: Backend, pipelineS
     case 'dense-am': {
       const { kind: _kind, figureColumns, ...settings } = spec;
       return denseAmAdapter(new DenseAmModel({ ...settings, seed }, backend), figureColumns);
+    }
+    case 'competing-units': {
+      const { kind: _kind, classes, head, figureColumns, seed: _seed, ...options } = spec;
+      return competingUnitsAdapter(backend, { options: { ...options, randomState: seed }, head, classes, figureColumns });
     }
     default:
       return spec satisfies never;

@@ -14,6 +14,7 @@
  * } satisfies PipelineSpec;
  */
 import { z } from 'zod';
+import { CompetingUnitsOptionsSchema } from '../models/competingUnitsOptions.js';
 
 const int = () => z.number().int();
 const seedField = () => int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -126,17 +127,42 @@ const DenseAmModelSchema = z.strictObject({
   figureColumns: int().min(1).optional(),
 });
 
+const CompetingUnitsModelSchema = CompetingUnitsOptionsSchema.pick({
+  outputs: true,
+  delta: true,
+  p: true,
+  k: true,
+  precision: true,
+  optimizer: true,
+  weightsInit: true,
+  weightDecay: true,
+  epochsForConvergence: true,
+  convergenceAtol: true,
+}).extend({
+  kind: z.literal('competing-units'),
+  /** Classes of the supervised read-out. */
+  classes: int().min(2).default(10),
+  /** Seed of the initial weights and the shuffles; default derived from the pipeline seed. */
+  seed: seedField().optional(),
+  /** The read-out: ridge regression on (relu(I)/s)^power, optionally unit-normalised per sample. */
+  head: z
+    .strictObject({ power: z.number().positive().default(4.5), ridge: z.number().positive().default(1e-4), normalize: z.enum(['none', 'unit']).default('unit') })
+    .prefault({}),
+  /** Columns of the weight figure (default: about square). */
+  figureColumns: int().min(1).optional(),
+});
+
 /** The model and its hyper-parameters. */
-export const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema, DenseAmModelSchema]);
+export const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema, DenseAmModelSchema, CompetingUnitsModelSchema]);
 
 const TrainSchema = z.strictObject({
-  /** Epochs: exactly this many for dense-am; at most this many for sharded-lsh (which stops at the first epoch without a miss). */
+  /** Epochs: exactly this many for dense-am; at most this many for sharded-lsh (which stops at the first epoch without a miss) and competing-units (with epochsForConvergence). */
   epochs: int().min(1).default(200),
-  /** Minibatch size for minibatch learners (dense-am). */
+  /** Minibatch size for minibatch learners (dense-am, competing-units). */
   batchSize: int().min(1).default(1000),
   /** Worker threads (`auto`: one per core). */
   workers: z.union([z.literal('auto'), int().min(1)]).default('auto'),
-  /** sharded-lsh: epochs after which to score the test partition for the learning curve (`auto`: 1, 2, 3, 5, 10, 20, 50, … up to the cap). */
+  /** sharded-lsh, competing-units: epochs after which to score the test partition for the learning curve (`auto`: 1, 2, 3, 5, 10, 20, 50, … up to the cap). */
   curveEpochs: z.union([z.enum(['auto', 'off']), z.array(int().min(1))]).default('auto'),
 });
 

@@ -34,6 +34,8 @@ import { makeSampleBatch, features } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
 import { loadMnist } from '../../src/io/mnist.js';
 import { ShardedLshModel } from '../../src/models/shardedLsh.js';
+import { CompetingUnits } from '../../src/models/competingUnits.js';
+import { fitReadout, readoutPredict } from '../../src/models/readoutHead.js';
 import { addNoise } from '../../src/operators/addNoise.js';
 import { createLshRouter } from '../../src/operators/lshHash.js';
 import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
@@ -122,6 +124,23 @@ function kernelEquivalence(name: string, kernels: () => Kernels, exactNearest: b
       expect(firstDifference(a.sums, b.sums)).toBe(-1);
       expect(firstDifference(a.counts, b.counts)).toBe(-1);
       expect(firstDifference(a.r.snapshots[0].sums, b.r.snapshots[0].sums)).toBe(-1);
+    });
+
+    it(`competing-unit currents ${exactNearest ? 'are bit-identical' : 'agree within the matmul bound'} on MNIST digits in [0, 1]`, () => {
+      const H = 37; // not a multiple of 4: exercises the SIMD padding
+      const rng = new Rng(11);
+      const wT = Float32Array.from({ length: 784 * H }, () => rng.normal());
+      const x = Float32Array.from(digits.x.subarray(0, 60 * 784), (v) => v / 255);
+      const got = kernels().competingCurrents({ wT, hidden: H, x, rows: 60, width: 784 });
+      const ref = cpuKernels.competingCurrents({ wT, hidden: H, x, rows: 60, width: 784 });
+      if (exactNearest) expect(firstDifference(got, ref)).toBe(-1);
+      for (let b = 0; b < 60; b++) {
+        for (let h = 0; h < H; h++) {
+          let bound = 0;
+          for (let j = 0; j < 784; j++) bound += Math.abs(wT[j * H + h] * x[b * 784 + j]);
+          expect(Math.abs(got[b * H + h] - ref[b * H + h])).toBeLessThanOrEqual(2 * Math.sqrt(784) * EPS * bound);
+        }
+      }
     });
   });
 }
@@ -302,6 +321,20 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
       const accuracy = (p: Int32Array) => p.filter((v, i) => v === y[i]).length / 10000;
       expect(Math.abs(accuracy(got) - accuracy(ref))).toBeLessThanOrEqual(0.001);
       expect(got.filter((v, i) => v === ref[i]).length / 10000).toBeGreaterThanOrEqual(0.999);
+    });
+
+    it('competing-units: the same seed gives the same weights (bit-identical with host kernels) and read-out accuracy (±0.1 point)', async () => {
+      const x = { values: Float32Array.from(digits.x, (v) => v / 255), rows: 3000, cols: 784 };
+      const t = { values: Float32Array.from(testDigits.x, (v) => v / 255), rows: 2000, cols: 784 };
+      const run = async (b: Backend) => {
+        const m = await new CompetingUnits({ outputs: 20, numEpochs: 3, randomState: 2 }, b).fit(x);
+        const head = fitReadout(b, m.transform(x), digits.y, { classes: 10, power: 4.5, ridge: 1e-4, normalize: 'unit' });
+        return { weights: m.weights, accuracy: readoutPredict(head, m.transform(t)).filter((c, i) => c === testDigits.y[i]).length / 2000 };
+      };
+      const ref = await run(cpu);
+      const got = await run(backend);
+      if (backend.workerKernels === backend.name) expect(firstDifference(got.weights, ref.weights)).toBe(-1);
+      expect(Math.abs(got.accuracy - ref.accuracy)).toBeLessThanOrEqual(0.001);
     });
 
     it('the same seed gives the same predictions on >= 99.9% of the 10000 test digits', async () => {

@@ -8,6 +8,7 @@ import { lshCodes } from './lshCodes.js';
 import { nearestPrototypes } from './nearestPrototypes.js';
 import { denseAmCore } from './denseAmCore.js';
 import { cpuEpochEngine } from './trainEpoch.js';
+import { competingCurrents } from './competingCurrents.js';
 
 /** The reference kernel set. */
 export const cpuKernels: Kernels = {
@@ -15,4 +16,5 @@ export const cpuKernels: Kernels = {
   nearestPrototypes,
   trainPrototypes: (args) => trainPrototypesWith(cpuEpochEngine, args),
   denseAmCore,
+  competingCurrents,
 };

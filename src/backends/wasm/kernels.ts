@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FeatureArray } from '../../data/batch.js';
-import type { DenseAmCoreArgs, DenseAmCoreResult, Kernels, NearestPrototypesArgs } from '../backend.js';
+import type { CompetingCurrentsArgs, DenseAmCoreArgs, DenseAmCoreResult, Kernels, NearestPrototypesArgs } from '../backend.js';
 import { squaredNorm, toPixelMajor } from '../cpu/prototypeScore.js';
 import { trainPrototypesWith, type EpochEngine } from '../prototypeTrainer.js';
 import { layout } from './arena.js';
@@ -20,6 +20,7 @@ interface KernelExports {
   trainEpoch(...a: number[]): number;
   damForward(...a: number[]): void;
   damStep(...a: number[]): number;
+  competingCurrents(...a: number[]): void;
 }
 
 /** Where the compiled module lives (next to this file). */
@@ -103,6 +104,23 @@ export function loadWasmKernels(): Kernels {
       pad('targets', targets, Nc);
       const emax = ex.damStep(o.a, o.lab, o.targets, K, Bp, B, Nc, n, lossPower ?? 1, 1 / T, o.P, o.Q, o.act, o.g, o.H, o.dLab, o.gsum);
       return { activations: unpad('act', Nc), h: unpad('H', K), dLab: L.f32('dLab').slice(), emax };
+    },
+    competingCurrents({ wT, hidden: H, x, rows, width: D }: CompetingCurrentsArgs): Float32Array {
+      const Hp = Math.ceil(H / 4) * 4; // the SIMD loop takes four units at a time
+      const L = layout(ex.memory, base, { wT: ['f32', D * Hp], x: ['f32', rows * D], cols: ['i32', rows * D], vals: ['f32', rows * D], starts: ['i32', rows + 1], out: ['f32', rows * Hp] });
+      if (Hp === H) L.f32('wT').set(wT);
+      else {
+        const dst = L.f32('wT').fill(0);
+        for (let j = 0; j < D; j++) dst.set(wT.subarray(j * H, (j + 1) * H), j * Hp);
+      }
+      L.f32('x').set(x);
+      const o = L.offset;
+      ex.competingCurrents(o.wT, Hp, o.x, rows, D, o.cols, o.vals, o.starts, o.out);
+      const res = L.f32('out');
+      if (Hp === H) return res.slice();
+      const out = new Float32Array(rows * H);
+      for (let b = 0; b < rows; b++) out.set(res.subarray(b * Hp, b * Hp + H), b * H);
+      return out;
     },
   };
 }

@@ -377,3 +377,66 @@ export function damStep(a: usize, lab: usize, targets: usize, K: i32, Bp: i32, v
   damBackward(P, Q, g, K, Bp, Nc, H, dLab, gsum);
   return emax;
 }
+
+// ---- competing hidden units: out[b*Hp + h] = sum over non-zero x[b, j], ascending j, of wT[j*Hp + h] * x[b, j] ----
+// float32 products and sums in the same order as the TypeScript reference (bit-identical); SIMD goes
+// across hidden units, never across inputs. Units are taken in blocks whose slice of wT stays in
+// the L2 cache while every sample of the batch runs over it. Hp is a multiple of 4 (zero-padded).
+const UNIT_BLOCK: i32 = 128;
+
+export function competingCurrents(wT: usize, Hp: i32, x: usize, rows: i32, D: i32, cols: usize, vals: usize, starts: usize, out: usize): void {
+  // Non-zero inputs of every sample, once.
+  let n = 0;
+  for (let b = 0; b < rows; b++) {
+    store<i32>(starts + (<usize>b << 2), n);
+    const xb = x + ((<usize>b * <usize>D) << 2);
+    for (let j = 0; j < D; j++) {
+      const v = load<f32>(xb + (<usize>j << 2));
+      if (v != 0) {
+        store<i32>(cols + (<usize>n << 2), j);
+        store<f32>(vals + (<usize>n << 2), v);
+        n++;
+      }
+    }
+  }
+  store<i32>(starts + (<usize>rows << 2), n);
+  for (let h0 = 0; h0 < Hp; h0 += UNIT_BLOCK) {
+    const h1 = min(Hp, h0 + UNIT_BLOCK);
+    for (let b = 0; b < rows; b++) {
+      const o = out + ((<usize>b * <usize>Hp + <usize>h0) << 2);
+      for (let h = h0; h < h1; h += 4) v128.store(o + (<usize>(h - h0) << 2), f32x4.splat(0));
+      const e1 = load<i32>(starts + (<usize>(b + 1) << 2));
+      let e = load<i32>(starts + (<usize>b << 2));
+      const row = <usize>Hp << 2;
+      // Four inputs per pass over the block: one load and one store of each accumulator instead of
+      // four, with the additions still in ascending input order.
+      for (; e + 3 < e1; e += 4) {
+        const v0 = f32x4.splat(load<f32>(vals + (<usize>e << 2)));
+        const v1 = f32x4.splat(load<f32>(vals + (<usize>e << 2), 4));
+        const v2 = f32x4.splat(load<f32>(vals + (<usize>e << 2), 8));
+        const v3 = f32x4.splat(load<f32>(vals + (<usize>e << 2), 12));
+        const w0 = wT + <usize>load<i32>(cols + (<usize>e << 2)) * row + (<usize>h0 << 2);
+        const w1 = wT + <usize>load<i32>(cols + (<usize>e << 2), 4) * row + (<usize>h0 << 2);
+        const w2 = wT + <usize>load<i32>(cols + (<usize>e << 2), 8) * row + (<usize>h0 << 2);
+        const w3 = wT + <usize>load<i32>(cols + (<usize>e << 2), 12) * row + (<usize>h0 << 2);
+        for (let h = 0; h < h1 - h0; h += 4) {
+          const q = <usize>h << 2;
+          let a = v128.load(o + q);
+          a = f32x4.add(a, f32x4.mul(v128.load(w0 + q), v0));
+          a = f32x4.add(a, f32x4.mul(v128.load(w1 + q), v1));
+          a = f32x4.add(a, f32x4.mul(v128.load(w2 + q), v2));
+          a = f32x4.add(a, f32x4.mul(v128.load(w3 + q), v3));
+          v128.store(o + q, a);
+        }
+      }
+      for (; e < e1; e++) {
+        const v = f32x4.splat(load<f32>(vals + (<usize>e << 2)));
+        const w = wT + <usize>load<i32>(cols + (<usize>e << 2)) * row + (<usize>h0 << 2);
+        for (let h = 0; h < h1 - h0; h += 4) {
+          const q = <usize>h << 2;
+          v128.store(o + q, f32x4.add(v128.load(o + q), f32x4.mul(v128.load(w + q), v)));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The competing hidden units as the pipeline runner sees it: collects the training set (inputs in
+ * [0, 1]), learns the hidden units without labels, and at the learning-curve epochs fits the
+ * supervised read-out on the hidden currents to score train and test error. It predicts with the
+ * read-out, saves units and read-out together, and draws the weights, the learning curve and the
+ * units' p-norms.
+ */
+import { writeFileSync } from 'node:fs';
+import type { RecordBatch } from 'apache-arrow';
+import { join } from 'node:path';
+import type { Backend } from '../../backends/backend.js';
+import { features } from '../../data/batch.js';
+import { saveCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
+import { collectSamples } from '../../io/collect.js';
+import { CompetingUnits, type EpochRecord, type Matrix } from '../../models/competingUnits.js';
+import type { CompetingUnitsInput } from '../../models/competingUnitsOptions.js';
+import { fitReadout, readoutPredict, type ReadoutSettings, type ReadoutState } from '../../models/readoutHead.js';
+import { lineChart, memoryFigure } from '../../plots/charts.js';
+import { DataError, UsageError } from '../../util/errors.js';
+import { round } from '../../util/round.js';
+import { curveEpochsFor, type EpochRow, type PipelineModel } from '../models.js';
+
+/** What the adapter needs besides the estimator's options. */
+export interface CompetingUnitsAdapterSettings {
+  options: CompetingUnitsInput;
+  head: Omit<ReadoutSettings, 'classes'>;
+  classes: number;
+  figureColumns?: number;
+}
+
+/** The competing hidden units with their read-out, as the runner sees them. */
+export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapterSettings): PipelineModel {
+  const model = new CompetingUnits(s.options, backend);
+  const headSettings: ReadoutSettings = { ...s.head, classes: s.classes };
+  let head: ReadoutState | undefined;
+  let history: EpochRecord[] = [];
+  const predictMatrix = (x: Matrix) => {
+    if (!head) throw new UsageError('competing-units: predict needs the read-out, which training fits');
+    return readoutPredict(head, model.transform(x));
+  };
+  const predictBatch = (batch: RecordBatch) => {
+    const f = features(batch, 'competing-units predict');
+    return predictMatrix({ values: f.values instanceof Float32Array ? f.values : Float32Array.from(f.values), rows: f.rows, cols: f.width });
+  };
+  const figures = async (outDir: string, epochs: EpochRow[], shape: number[]) => {
+    const files: string[] = [];
+    const D = model.width;
+    const H = model.getParams().outputs;
+    if (D !== undefined && shape.length === 2) {
+      const path = join(outDir, 'weights.png');
+      const cols = s.figureColumns ?? Math.ceil(Math.sqrt(H));
+      writeFileSync(path, await memoryFigure(model.weights, { count: H, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `competing-units weights, epoch ${model.epoch}` }));
+      files.push(path);
+    }
+    if (epochs.length > 0) {
+      const points = epochs.flatMap((e) => [
+        { x: e.epoch, y: 100 * e.train_error, series: 'train error' },
+        ...(e.test_error === undefined ? [] : [{ x: e.epoch, y: 100 * e.test_error, series: 'test error' }]),
+      ]);
+      const path = join(outDir, 'curve.png');
+      writeFileSync(path, await lineChart(points, { x: 'epoch', y: 'error with the read-out, %', title: 'competing-units learning curve', logX: true }));
+      files.push(path);
+    }
+    if (history.length > 0) {
+      const points = history.flatMap((r) => [
+        { x: r.epoch, y: r.normMin, series: 'smallest unit p-norm' },
+        { x: r.epoch, y: r.normMax, series: 'largest unit p-norm' },
+      ]);
+      const path = join(outDir, 'norms.png');
+      writeFileSync(path, await lineChart(points, { x: 'epoch', y: 'p-norm of the weights', title: 'convergence to the unit sphere' }));
+      files.push(path);
+    }
+    return files;
+  };
+  return {
+    kind: CompetingUnits.kind,
+    classes: s.classes,
+    predict: predictBatch,
+    save: (path) => {
+      if (!head) throw new UsageError('competing-units: nothing to save before training');
+      const c = model.toCheckpoint();
+      const ckpt: Checkpoint = {
+        ...c,
+        settings: { ...c.settings, head: { settings: head.settings, scale: head.scale, hidden: head.hidden } },
+        tensors: { ...c.tensors, readout: { data: head.beta, shape: [head.hidden + 1, s.classes] } },
+      };
+      saveCheckpoint(path, ckpt);
+    },
+    figures,
+    async train(source, { schedule, reporter, testError }) {
+      const data = await collectSamples(source, 'competing-units');
+      const [lo, hi] = data.info.range;
+      if (lo !== 0 || hi !== 1) throw new DataError(`competing-units: features are in [${lo}, ${hi}]; the rule expects inputs in [0, 1]: add { op: 'normalize', range: [0, 1] } to the pipeline's steps`);
+      const X: Matrix = { values: data.x, rows: data.rows, cols: data.width };
+      // One thread unless asked: a second thread measured no gain here (see README, competing units).
+      const workers = schedule.workers === 'auto' ? 1 : schedule.workers;
+      model.setParams({ numEpochs: schedule.epochs, batchSize: schedule.batchSize, workers });
+      const scoreAt = new Set(curveEpochsFor(schedule.curveEpochs, schedule.epochs));
+      const curve: EpochRow[] = [];
+      let headSeconds = 0;
+      const score = async (epoch: number) => {
+        const t = performance.now();
+        head = fitReadout(backend, model.transform(X), data.y, headSettings);
+        const predicted = predictMatrix(X);
+        let wrong = 0;
+        for (let i = 0; i < data.rows; i++) if (predicted[i] !== data.y[i]) wrong++;
+        const row: EpochRow = { epoch, train_error: wrong / data.rows };
+        if (testError) row.test_error = await testError({ classes: s.classes, predict: predictBatch });
+        headSeconds += (performance.now() - t) / 1000;
+        curve.push(row);
+        return row;
+      };
+      const bar = reporter.start('train', schedule.epochs);
+      const started = performance.now();
+      let last = '';
+      await model.fit(X, {
+        onEpoch: async (r) => {
+          if (scoreAt.has(r.epoch)) {
+            const row = await score(r.epoch);
+            last = `, train error ${(100 * row.train_error).toFixed(2)}%${row.test_error === undefined ? '' : `, test error ${(100 * row.test_error).toFixed(2)}%`}`;
+          }
+          bar.update(r.epoch, `norms ${r.normMin.toFixed(3)}–${r.normMax.toFixed(3)}, max change ${r.maxChange.toPrecision(2)}${last}`);
+        },
+      });
+      history = model.history;
+      if (curve.at(-1)?.epoch !== model.epoch) await score(model.epoch);
+      const seconds = (performance.now() - started) / 1000;
+      const final = curve.at(-1)!;
+      const learnSeconds = history.reduce((a, r) => a + r.seconds, 0);
+      bar.done(`${model.epoch} epochs in ${seconds.toFixed(1)} s${model.converged ? ' (converged)' : ''}; test error ${final.test_error === undefined ? '-' : `${(100 * final.test_error).toFixed(2)}%`}`);
+      const norms = model.norms();
+      const normMin = Math.min(...norms);
+      const normMax = Math.max(...norms);
+      return {
+        samples: data.rows,
+        epochs: curve,
+        section: {
+          samples: data.rows,
+          epochs_run: model.epoch,
+          converged: model.converged,
+          hidden_units: model.getParams().outputs,
+          seconds_per_epoch: round(learnSeconds / Math.max(1, history.length)),
+          norm_min: round(normMin),
+          norm_max: round(normMax),
+          history: history.map((r) => ({ epoch: r.epoch, lr: r.lr, max_change: r.maxChange, norm_min: r.normMin, norm_max: r.normMax, seconds: round(r.seconds) })),
+        },
+        summary: [
+          ['epochs', `${model.epoch}${model.converged ? ' (converged)' : ''}`],
+          ['seconds per epoch', (learnSeconds / Math.max(1, history.length)).toFixed(2)],
+          ['unit p-norms', `${normMin.toFixed(4)}–${normMax.toFixed(4)}`],
+        ],
+        warnings: [],
+        timings: { learn_s: round(learnSeconds), readout_s: round(headSeconds), fit_s: round(seconds) },
+      };
+    },
+  };
+}
