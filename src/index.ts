@@ -28,6 +28,9 @@ export { createBackend, listBackends, type BackendStatus } from './backends/inde
 export type { Classifier } from './models/model.js';
 export { ShardedLshModel, type ShardedLshSettings, type ShardedLshFitOptions, type ShardedLshFitReport, type ShardReport } from './models/shardedLsh.js';
 export { DenseAmModel, defaultDenseAmSettings, type DenseAmSettings, type DenseAmData } from './models/denseAm.js';
+export { CompetingUnits, type Matrix, type EpochRecord } from './models/competingUnits.js';
+export { resolveCompetingOptions, learningRateAt, type CompetingUnitsInput, type CompetingUnitsOptions } from './models/competingUnitsOptions.js';
+export { fitReadout, readoutPredict, readoutScores, type ReadoutSettings, type ReadoutState } from './models/readoutHead.js';
 
 export type { PipelineSpec, ResolvedPipeline, StepSpec } from './pipeline/spec.js';
 export { loadPipelineFile, applySettings, resolvePipeline } from './pipeline/resolve.js';
