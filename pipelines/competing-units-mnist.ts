@@ -23,8 +23,10 @@ export default {
     { name: 'train', partition: 'train' },
     { name: 'test', partition: 'test' },
   ],
-  // A float64 reference of the notebook's rule with a ridge read-out on relu(h)^4.5: 0.904.
-  expect: { 'evaluations.test.accuracy': { min: 0.9 }, 'training.norm_max': { max: 1.01 } },
+  // A float64 reference of the notebook's rule with a ridge read-out on relu(h)^4.5: 0.904 (measured
+  // here: 0.9037 without the per-sample unit scaling, 0.9368 with it). Units reach unit p-norm
+  // (measured: 99 of 100 within 1.00003–1.0023); a unit that stops winning keeps its norm (1 here).
+  expect: { 'evaluations.test.accuracy': { min: 0.9 }, 'training.units_off_sphere': { max: 5 } },
   // The suite's reduced run: 12000 digits, 8 epochs at ε0 = 0.1 (0.02 needs far more updates
   // before the units settle; 0.3 collapses them); measured test accuracy 0.891.
   smoke: {

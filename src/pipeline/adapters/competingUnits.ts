@@ -131,6 +131,7 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
       const norms = model.norms();
       const normMin = Math.min(...norms);
       const normMax = Math.max(...norms);
+      const offSphere = norms.filter((v) => Math.abs(v - 1) > 0.01).length;
       return {
         samples: data.rows,
         epochs: curve,
@@ -142,12 +143,14 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
           seconds_per_epoch: round(learnSeconds / Math.max(1, history.length)),
           norm_min: round(normMin),
           norm_max: round(normMax),
+          // Units whose p-norm is more than 0.01 from 1: units that stopped winning (or never won) keep their norm.
+          units_off_sphere: offSphere,
           history: history.map((r) => ({ epoch: r.epoch, lr: r.lr, max_change: r.maxChange, norm_min: r.normMin, norm_max: r.normMax, seconds: round(r.seconds) })),
         },
         summary: [
           ['epochs', `${model.epoch}${model.converged ? ' (converged)' : ''}`],
           ['seconds per epoch', (learnSeconds / Math.max(1, history.length)).toFixed(2)],
-          ['unit p-norms', `${normMin.toFixed(4)}–${normMax.toFixed(4)}`],
+          ['unit p-norms', `${normMin.toFixed(4)}–${normMax.toFixed(4)}; ${norms.length - offSphere} of ${norms.length} within 1 ± 0.01`],
         ],
         warnings: [],
         timings: { learn_s: round(learnSeconds), readout_s: round(headSeconds), fit_s: round(seconds) },
