@@ -15,8 +15,10 @@
  *              minibatches of 1000, two threads where the backend allows), where a step's time goes,
  *              and the seeds' tiled formulation against ours
  *   densefull  per backend but cpu: the dense-am-mnist pipeline for 5 epochs in a child process
+ *   competing  per backend: seconds per competing-units epoch on the 60000 digits (minibatches of
+ *              100) at 100 and 2000 hidden units, one thread and two, and where a minibatch's time goes
  *
- * Options: --only ops,sharded,full,cap10000,online,dense,densefull   --backends cpu,wasm   --out FILE
+ * Options: --only ops,sharded,full,cap10000,online,dense,densefull,competing   --backends cpu,wasm   --out FILE
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,6 +42,7 @@ import {
   withIntColumn,
   DenseAmModel,
   defaultDenseAmSettings,
+  CompetingUnits,
   type Backend,
   type BackendName,
   type Metrics,
@@ -48,7 +51,7 @@ import { deviceDenseAm } from '../src/backends/denseAmDevice.js';
 import { tiledGradient } from './denseAmTiled.js';
 
 const args = await yargs(hideBin(process.argv))
-  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online,dense,densefull' })
+  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online,dense,densefull,competing' })
   .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
   .strict()
@@ -249,6 +252,36 @@ if (only.has('densefull')) {
     const tr = metrics.training as { seconds_per_epoch: number; best_test_error: number };
     perBackend('densefull')[name] = { wall_s: round(wall_s), epochs: 5, seconds_per_epoch: tr.seconds_per_epoch, peak_rss_mb: metrics.memory.peak_rss_mb, test_accuracy: metrics.evaluations.test.accuracy, timings: metrics.timings };
     rows.push([name, 'dense-am-mnist pipeline, 5 epochs (each scored on the test set), process', `${round(wall_s)} s wall`, `${tr.seconds_per_epoch} s/epoch, ${metrics.memory.peak_rss_mb} MB peak, test accuracy ${metrics.evaluations.test.accuracy}`]);
+  }
+}
+
+if (only.has('competing')) {
+  const train = loadMnist('train');
+  const x = Float32Array.from(train.x, (v) => v / 255);
+  for (const name of backends) {
+    const b = await createBackend(name);
+    const out: Record<string, unknown> = {};
+    for (const H of [100, 2000]) {
+      // cpu's kernel is plain TypeScript: time a slice of the epoch there and scale it.
+      const samples = name === 'cpu' ? (H === 100 ? 12000 : 3000) : 60000;
+      const epoch = async (workers: number) => {
+        const m = new CompetingUnits({ outputs: H, numEpochs: 1, workers, randomState: 1 }, b);
+        await m.fit({ values: x.subarray(0, samples * 784), rows: samples, cols: 784 });
+        return m.history[0].seconds * (60000 / samples);
+      };
+      const one = await epoch(1);
+      const two = b.threadable && name !== 'cpu' ? await epoch(2) : undefined;
+      // One minibatch of 100, split into its parts (weights after one epoch's worth of learning are similar in cost).
+      const m = new CompetingUnits({ outputs: H, randomState: 1 }, b).initialize(784);
+      const wT = new Float32Array(784 * H).map(() => Math.random() - 0.5);
+      const xb = x.subarray(0, 100 * 784);
+      const currentsMs = best(name === 'cpu' ? 3 : 20, () => b.competingCurrents({ wT, hidden: H, x: xb, rows: 100, width: 784 }));
+      const stepMs = best(name === 'cpu' ? 3 : 20, () => m.partialFit({ values: xb, rows: 100, cols: 784 }));
+      out[`h${H}`] = { epoch_s: round(one), two_threads_epoch_s: two === undefined ? null : round(two), minibatch_ms: round(stepMs), currents_ms: round(currentsMs), rank_and_update_ms: round(stepMs - currentsMs) };
+      const detail = `${two === undefined ? '' : `two threads ${round(two)} s; `}a minibatch: ${round(stepMs)} ms, of which currents ${round(currentsMs)} ms${name === 'cpu' ? `; from ${samples} digits` : ''}`;
+      rows.push([name, `competing-units: one epoch, 60000 digits, ${H} hidden units, minibatch 100, one thread`, `${round(one)} s`, detail]);
+    }
+    perBackend('competing')[name] = out;
   }
 }
 
