@@ -18,6 +18,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { FeatureArray } from '../data/batch.js';
 import type { DenseAmKernels } from './denseAm.js';
+import type { RecallArgs, RecallResult } from '../models/recallDynamics.js';
 
 /** Every backend amem-flow knows; a closed union, handled exhaustively by the factory. */
 export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webgpu';
@@ -145,6 +146,12 @@ export interface Kernels {
    * currents are independent of the batch it came in and bit-identical between cpu and wasm.
    */
   competingCurrents(args: CompetingCurrentsArgs): Float32Array;
+  /**
+   * Recall of one ±1 probe by the classical or dense Hopfield update (asynchronous or synchronous),
+   * fused: overlaps are kept up to date, O(P) per unit update. Recalled states are bit-identical on
+   * every backend (integer overlaps; float64 energy gaps computed in a fixed order).
+   */
+  hopfieldRecall(args: RecallArgs): RecallResult;
 }
 
 /** The name of a fused kernel. */

@@ -9,6 +9,7 @@ import { nearestPrototypes } from './nearestPrototypes.js';
 import { denseAmCore } from './denseAmCore.js';
 import { cpuEpochEngine } from './trainEpoch.js';
 import { competingCurrents } from './competingCurrents.js';
+import { recallStates } from '../../models/recallDynamics.js';
 
 /** The reference kernel set. */
 export const cpuKernels: Kernels = {
@@ -17,4 +18,5 @@ export const cpuKernels: Kernels = {
   trainPrototypes: (args) => trainPrototypesWith(cpuEpochEngine, args),
   denseAmCore,
   competingCurrents,
+  hopfieldRecall: recallStates,
 };

@@ -26,7 +26,7 @@ export async function createWasmBackend(): Promise<Backend> {
     tf,
     threadable: true,
     workerKernels: 'wasm',
-    gaps: {},
+    gaps: { hopfieldRecall: 'runs in TypeScript on the host (the cpu kernel): sequential unit updates on integer overlaps, O(P) each' },
     denseAm: hostDenseAm(tf, kernels.denseAmCore),
     ...kernels,
   };

@@ -9,6 +9,7 @@ import type { CompetingCurrentsArgs, DenseAmCoreArgs, DenseAmCoreResult, Kernels
 import { squaredNorm, toPixelMajor } from '../cpu/prototypeScore.js';
 import { trainPrototypesWith, type EpochEngine } from '../prototypeTrainer.js';
 import { layout } from './arena.js';
+import { recallStates } from '../../models/recallDynamics.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -122,6 +123,8 @@ export function loadWasmKernels(): Kernels {
       for (let b = 0; b < rows; b++) out.set(res.subarray(b * Hp, b * Hp + H), b * H);
       return out;
     },
+    // Sequential O(P) updates with integer overlaps: TypeScript, listed in the backend's gaps.
+    hopfieldRecall: recallStates,
   };
 }
 

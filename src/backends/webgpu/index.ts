@@ -43,7 +43,10 @@ export async function createWebgpuBackend(): Promise<Backend> {
     tf,
     threadable: false,
     workerKernels: 'wasm',
-    gaps: { trainPrototypes: 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels' },
+    gaps: {
+      trainPrototypes: 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels',
+      hopfieldRecall: 'runs on the host (TypeScript): sequential unit updates do not map to GPU kernels',
+    },
     denseAm: deviceDenseAm(tf),
     ...tfjsKernels(tf, loadWasmKernels()),
   };

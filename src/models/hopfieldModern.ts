@@ -1,0 +1,137 @@
+/**
+ * `modern` recall: the continuous Hopfield network of Ramsauer et al. (2020), whose update is
+ * attention over the stored patterns: ξ ← X softmax(β Xᵀ ξ) (X: N × P, one pattern per column).
+ * Energy E = −β⁻¹ log Σ_μ exp(β x_μ·ξ) + ½ ξ·ξ (up to a constant), non-increasing under the update.
+ * Updates are synchronous (the whole state at once) until the state moves by less than `tolerance`
+ * or `maxSteps`; the recalled ±1 pattern is sign(ξ) (0 counts as +1).
+ *
+ * The overlaps run on the backend as one matmul for a batch of probes; softmax subtracts the row
+ * maximum (tfjs does), so β·x·ξ up to β·N never overflows float32.
+ */
+import type { Backend } from '../backends/backend.js';
+import { DataError, UsageError } from '../util/errors.js';
+import type { RecallResult } from './recallDynamics.js';
+
+/** Settings of modern recall. */
+export interface ModernSettings {
+  /** Inverse temperature β. */
+  beta: number;
+  /** Stop when max |Δξ| falls below this. */
+  tolerance: number;
+  maxSteps: number;
+}
+
+/** Stored ±1 patterns recalled by the softmax update. */
+export class ModernHopfield {
+  static readonly kind = 'modern';
+  private X: Float32Array | undefined;
+  private count = 0;
+  private width = 0;
+
+  constructor(
+    readonly settings: ModernSettings,
+    readonly backend: Backend,
+  ) {
+    if (!(settings.beta > 0)) throw new UsageError(`modern: beta must be > 0, got ${settings.beta}`);
+    if (!(Number.isInteger(settings.maxSteps) && settings.maxSteps >= 1)) throw new UsageError(`modern: maxSteps must be a positive integer, got ${settings.maxSteps}`);
+  }
+
+  /** Stores P patterns of N ±1 values (P × N, row-major). */
+  store(patterns: Int8Array, count: number, width: number): this {
+    if (!(count >= 1 && width >= 1) || patterns.length !== count * width) throw new UsageError(`modern: ${patterns.length} values do not make ${count} patterns of ${width} units`);
+    const bad = patterns.findIndex((v) => v !== 1 && v !== -1);
+    if (bad >= 0) throw new DataError(`modern: pattern ${Math.floor(bad / width)}, unit ${bad % width} is ${patterns[bad]}; states must be ±1 (add { op: 'binarize', values: 'pm1' })`);
+    this.X = Float32Array.from(patterns);
+    this.count = count;
+    this.width = width;
+    return this;
+  }
+
+  /** Recalls each probe (rows × N, ±1); with `trace`, records energy and Hamming distances after each step. */
+  recall(probes: Int8Array, rows: number, opts: { trace?: boolean } = {}): RecallResult[] {
+    if (!this.X) throw new UsageError('modern: store patterns before recalling');
+    if (probes.length !== rows * this.width) throw new DataError(`modern: ${probes.length} probe values do not make ${rows} probes of ${this.width} units`);
+    const { count: P, width: N } = this;
+    const { beta, tolerance, maxSteps } = this.settings;
+    const tf = this.backend.tf;
+    const Xt = tf.tensor2d(this.X, [P, N]);
+    const results: RecallResult[] = [];
+    try {
+      let state = Float32Array.from(probes);
+      const traces = Array.from({ length: rows }, () => ({ energy: [] as number[], distances: [] as number[] }));
+      const record = (s: Float32Array, overlaps: Float32Array) => {
+        for (let r = 0; r < rows; r++) {
+          const o = overlaps.subarray(r * P, (r + 1) * P);
+          const row = s.subarray(r * N, (r + 1) * N);
+          traces[r].energy.push(energy(o, row, beta));
+          const signs = Int8Array.from(row, (v) => (v >= 0 ? 1 : -1));
+          for (let mu = 0; mu < P; mu++) {
+            let d = 0;
+            for (let i = 0; i < N; i++) if (this.X![mu * N + i] !== signs[i]) d++;
+            traces[r].distances.push(d);
+          }
+        }
+      };
+      const moved = new Float32Array(rows);
+      const done = new Uint8Array(rows);
+      const steps = new Int32Array(rows);
+      for (let step = 0; step < maxSteps && done.some((d) => !d); step++) {
+        const [overlaps, next] = tf.tidy(() => {
+          const s = tf.tensor2d(state, [rows, N]);
+          const o = tf.matMul(s, Xt, false, true); // rows × P
+          return [o, tf.matMul(tf.softmax(tf.mul(o, beta)), Xt)] as const; // rows × N
+        });
+        const o = overlaps.dataSync() as Float32Array;
+        const n = next.dataSync() as Float32Array;
+        tf.dispose([overlaps, next]);
+        if (opts.trace && step === 0) record(state, o);
+        for (let r = 0; r < rows; r++) {
+          if (done[r]) continue;
+          let d = 0;
+          for (let i = r * N; i < (r + 1) * N; i++) d = Math.max(d, Math.abs(n[i] - state[i]));
+          moved[r] = d;
+          state.set(n.subarray(r * N, (r + 1) * N), r * N);
+          steps[r]++;
+          if (d < tolerance) done[r] = 1;
+        }
+        if (opts.trace) {
+          const after = tf.tidy(() => tf.matMul(tf.tensor2d(state, [rows, N]), Xt, false, true));
+          record(state, after.dataSync() as Float32Array);
+          after.dispose();
+        }
+      }
+      for (let r = 0; r < rows; r++) {
+        const out: RecallResult = {
+          state: Int8Array.from(state.subarray(r * N, (r + 1) * N), (v) => (v >= 0 ? 1 : -1)),
+          sweeps: steps[r],
+          updates: steps[r],
+          flips: 0,
+          converged: done[r] === 1,
+        };
+        let flips = 0;
+        for (let i = 0; i < N; i++) if (out.state[i] !== probes[r * N + i]) flips++;
+        out.flips = flips;
+        if (opts.trace) {
+          out.energy = Float64Array.from(traces[r].energy);
+          out.distances = Int32Array.from(traces[r].distances);
+        }
+        results.push(out);
+      }
+      state = new Float32Array(0);
+    } finally {
+      Xt.dispose();
+    }
+    return results;
+  }
+}
+
+/** −β⁻¹ log Σ exp(β o_μ) + ½ ξ·ξ, with the log-sum-exp taken stably in float64. */
+function energy(overlaps: Float32Array, state: Float32Array, beta: number): number {
+  let top = -Infinity;
+  for (const v of overlaps) top = Math.max(top, beta * v);
+  let sum = 0;
+  for (const v of overlaps) sum += Math.exp(beta * v - top);
+  let sq = 0;
+  for (const v of state) sq += v * v;
+  return -(top + Math.log(sum)) / beta + 0.5 * sq;
+}
