@@ -22,7 +22,7 @@ export function describePipeline(spec: ResolvedPipeline): string {
     }),
     '',
     'settings (change any with --set key=value):',
-    ...flatten(spec).map(([k, v]) => `  ${k} = ${v}`),
+    ...flattenSettings(spec).map(([k, v]) => `  ${k} = ${v}`),
   ];
   return lines.join('\n');
 }
@@ -37,12 +37,13 @@ function settingsList(settings: object): string {
     .join(' ');
 }
 
-function flatten(value: unknown, prefix = ''): [string, string][] {
+/** Every setting as a dotted path and its JSON value. */
+export function flattenSettings(value: unknown, prefix = ''): [string, string][] {
   if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return [[prefix, JSON.stringify(value)]];
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return [[prefix, Array.isArray(value) ? '[]' : '{}']];
-    return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+    return entries.flatMap(([k, v]) => flattenSettings(v, prefix ? `${prefix}.${k}` : k));
   }
   return [[prefix, JSON.stringify(value)]];
 }

@@ -11,7 +11,7 @@ import { applySettings, loadPipelineFile, resolvePipeline } from '../pipeline/re
 import { runPipeline } from '../pipeline/run.js';
 import type { ResolvedPipeline } from '../pipeline/spec.js';
 import { UsageError } from '../util/errors.js';
-import { describePipeline } from './describe.js';
+import { describeAny, resolveAny, runAny, type AnyResolved } from '../pipeline/dispatch.js';
 import { emitCommand } from './emit.js';
 import { createCliReporter } from './reporter.js';
 import { resultsTable } from './resultsTable.js';
@@ -78,13 +78,13 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
             reporter.warn(`${signal}: stopping after the current batch and writing a checkpoint`);
             stop.abort(signal);
           };
-          if (spec.stream) {
+          if ('stream' in spec && spec.stream) {
             process.once('SIGINT', onSignal);
             process.once('SIGTERM', onSignal);
           }
           let result;
           try {
-            result = await runPipeline(spec, { backend, outDir, reporter, source: args.source, resume: args.resume !== undefined, signal: stop.signal });
+            result = await runAny(spec, { backend, outDir, reporter, source: args.source, resume: args.resume !== undefined, signal: stop.signal });
           } finally {
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
@@ -108,7 +108,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
       (y) => pipelineOptions(y),
       async (args) => {
         try {
-          io.out(`${describePipeline(await resolveFromArgs(args))}\n`);
+          io.out(`${describeAny(await resolveFromArgs(args))}\n`);
         } catch (err) {
           fail(err);
         }
@@ -161,7 +161,7 @@ function pipelineOptions<T>(y: Argv<T>) {
     .option('epochs', { type: 'number', describe: 'training epochs (same as --set train.epochs=N)' });
 }
 
-async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: number; epochs?: number }): Promise<ResolvedPipeline> {
+async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: number; epochs?: number }): Promise<AnyResolved> {
   const sets = [...args.set];
   if (args.epochs !== undefined) sets.push(`train.epochs=${args.epochs}`);
   if (args.seed !== undefined) {
@@ -169,5 +169,5 @@ async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: n
     sets.push(`seed=${args.seed}`);
   }
   const raw = await loadPipelineFile(args.pipeline);
-  return resolvePipeline(applySettings(raw, sets), args.pipeline);
+  return resolveAny(applySettings(raw, sets), args.pipeline);
 }

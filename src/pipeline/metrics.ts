@@ -7,6 +7,7 @@
 import { atomicWriteFile } from '../io/node/atomicWrite.js';
 import type { EpochRow } from './models.js';
 import type { Gates, ResolvedPipeline } from './spec.js';
+import type { ResolvedLab } from '../lab/spec.js';
 
 /** One evaluation's result. */
 export interface EvaluationMetrics {
@@ -31,7 +32,8 @@ export interface Metrics {
   pipeline: string;
   backend: string;
   seed: number;
-  settings: ResolvedPipeline;
+  /** The fully resolved pipeline (or recall lab) that ran. */
+  settings: ResolvedPipeline | ResolvedLab;
   evaluations: Record<string, EvaluationMetrics>;
   timings: Record<string, number>;
   epochs: EpochRow[];

@@ -36,6 +36,11 @@ import { loadMnist } from '../../src/io/mnist.js';
 import { ShardedLshModel } from '../../src/models/shardedLsh.js';
 import { CompetingUnits } from '../../src/models/competingUnits.js';
 import { fitReadout, readoutPredict } from '../../src/models/readoutHead.js';
+import { DenseHopfield } from '../../src/models/hopfieldDense.js';
+import { ModernHopfield } from '../../src/models/hopfieldModern.js';
+import { corruptedProbes, storedPatterns } from '../../src/lab/patterns.js';
+import { runLab } from '../../src/lab/run.js';
+import { resolveLab } from '../../src/lab/spec.js';
 import { addNoise } from '../../src/operators/addNoise.js';
 import { createLshRouter } from '../../src/operators/lshHash.js';
 import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
@@ -335,6 +340,22 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
       const got = await run(backend);
       if (backend.workerKernels === backend.name) expect(firstDifference(got.weights, ref.weights)).toBe(-1);
       expect(Math.abs(got.accuracy - ref.accuracy)).toBeLessThanOrEqual(0.001);
+    });
+
+    it('recall lab: every model recalls bit-identical states on this backend and on cpu', async () => {
+      const spec = resolveLab({ name: 'eq', lab: 'capacity', counts: [3, 50], trials: 5, models: [{ kind: 'classical' }, { kind: 'dense', power: 20 }, { kind: 'modern', beta: 1 }, { kind: 'modern', beta: 0.02 }] });
+      const states = async (name: Backend['name']) => {
+        const b = await createBackend(name);
+        const set = await storedPatterns(spec, 50);
+        const { probes } = await corruptedProbes(set, 0, 5, 0.1);
+        const modern = new ModernHopfield({ beta: 0.02, tolerance: 1e-6, maxSteps: 10 }, b).store(set.values, 50, 784).recall(probes, 5);
+        const dense = Array.from({ length: 5 }, (_, t) => new DenseHopfield({ power: 20, rectified: true }, b).store(set.values, 50, 784).recall(probes.subarray(t * 784, (t + 1) * 784), { schedule: 'async', seed: t, maxSweeps: 20 }));
+        return [...modern, ...dense].map((r) => Array.from(r.state).join(''));
+      };
+      expect(await states(status.name)).toEqual(await states('cpu'));
+      const ref = await runLab(spec, { backend: 'cpu' });
+      const got = await runLab(spec, { backend: status.name });
+      for (const [name, e] of Object.entries(ref.metrics.evaluations)) expect(got.metrics.evaluations[name].correct, name).toBe(e.correct);
     });
 
     it('the same seed gives the same predictions on >= 99.9% of the 10000 test digits', async () => {

@@ -6,25 +6,24 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describePipeline } from '../../src/cli/describe.js';
-import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
-import { runPipeline } from '../../src/pipeline/run.js';
+import { describeAny, resolveAny, runAny } from '../../src/pipeline/dispatch.js';
+import { applySettings, loadPipelineFile } from '../../src/pipeline/resolve.js';
 
 const files = readdirSync('pipelines').filter((f) => f.endsWith('.ts'));
 
 describe.each(files)('pipelines/%s', (file) => {
   it('resolves and describes itself', async () => {
-    const spec = resolvePipeline(await loadPipelineFile(join('pipelines', file)), file);
+    const spec = resolveAny(await loadPipelineFile(join('pipelines', file)), file);
     expect(`${spec.name}.ts`).toBe(file);
-    expect(describePipeline(spec)).toContain('settings (change any with --set key=value):');
+    expect(describeAny(spec)).toContain('settings (change any with --set key=value):');
     expect(spec.smoke, 'every shipped pipeline carries a reduced run for the tests').toBeDefined();
   });
 
   it('passes its reduced run and gates', async () => {
     const raw = await loadPipelineFile(join('pipelines', file));
     const sets = Object.entries(raw.smoke!.set).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    const spec = resolvePipeline(applySettings(raw, sets), file);
-    const result = await runPipeline({ ...spec, expect: spec.smoke!.expect }, { outDir: mkdtempSync(join(tmpdir(), `amem-${spec.name}-`)) });
+    const spec = resolveAny(applySettings(raw, sets), file);
+    const result = await runAny({ ...spec, expect: spec.smoke!.expect }, { outDir: mkdtempSync(join(tmpdir(), `amem-${spec.name}-`)) });
     for (const gate of result.gates) expect(gate, `${gate.metric} = ${gate.value}`).toMatchObject({ passed: true });
     expect(result.gates.length).toBeGreaterThan(0);
   });

@@ -1,0 +1,125 @@
+/**
+ * Runs a recall-lab pipeline (`lab: 'recall'` or `'capacity'`) and reports it in the same shape as
+ * a training run — `metrics.json`, a results table, gates — so the CLI, `--check` and the tests
+ * treat both alike. Each (model, P) cell is an evaluation whose accuracy is the fraction of
+ * trials recalled exactly (every unit equal to the stored pattern).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backend, BackendName } from '../backends/backend.js';
+import { createBackend } from '../backends/index.js';
+import { ClassicalHopfield } from '../models/hopfieldClassical.js';
+import { DenseHopfield } from '../models/hopfieldDense.js';
+import { ModernHopfield } from '../models/hopfieldModern.js';
+import type { RecallResult } from '../models/recallDynamics.js';
+import { checkGates, writeMetrics, type EvaluationMetrics, type Metrics } from '../pipeline/metrics.js';
+import { silentReporter, type Reporter } from '../pipeline/reporter.js';
+import type { RunResult } from '../pipeline/run.js';
+import { round } from '../util/round.js';
+import { VERSION } from '../version.js';
+import { capacityFigure, recallFigures } from './figures.js';
+import { corruptedProbes, hamming, storedPatterns, type PatternSet } from './patterns.js';
+import { modelLabel, type RecallModelSpec, type ResolvedLab } from './spec.js';
+
+/** Options of `runLab`. */
+export interface LabRunOptions {
+  backend?: BackendName | 'auto';
+  outDir?: string;
+  reporter?: Reporter;
+}
+
+/** Recalls every trial's probe with one model. */
+function recallAll(spec: ResolvedLab, m: RecallModelSpec, backend: Backend, set: PatternSet, probes: Int8Array, trials: number, trace: boolean): RecallResult[] {
+  const N = set.width;
+  if (m.kind === 'modern') {
+    return new ModernHopfield({ beta: m.beta, tolerance: m.tolerance, maxSteps: m.maxSteps }, backend).store(set.values, set.count, N).recall(probes, trials, { trace });
+  }
+  const model = m.kind === 'classical' ? new ClassicalHopfield({ threshold: m.threshold }, backend) : new DenseHopfield({ power: m.power, rectified: m.rectified }, backend);
+  model.store(set.values, set.count, N);
+  return Array.from({ length: trials }, (_, t) => model.recall(probes.subarray(t * N, (t + 1) * N), { schedule: spec.schedule, seed: t, maxSweeps: spec.maxSweeps, trace }));
+}
+
+/** Runs the lab end to end. */
+export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promise<RunResult> {
+  const reporter = opts.reporter ?? silentReporter;
+  const started = performance.now();
+  const backend = await createBackend(opts.backend ?? 'auto');
+  const evaluations: Record<string, EvaluationMetrics> = {};
+  const summary: [string, string][] = [];
+  const files: string[] = [];
+  let training: Record<string, unknown>;
+  if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
+
+  if (spec.lab === 'recall') {
+    const set = await storedPatterns(spec, spec.count);
+    const { probes, targets } = await corruptedProbes(set, spec.seed, 1, spec.flip, spec.probe);
+    const target = targets[0];
+    const flipped = hamming(probes, set, target);
+    const results: { label: string; result: RecallResult }[] = [];
+    const models: Record<string, unknown> = {};
+    for (const m of spec.models) {
+      const label = modelLabel(m);
+      const t = performance.now();
+      const [r] = recallAll(spec, m, backend, set, probes, 1, true);
+      const seconds = (performance.now() - t) / 1000;
+      const distances = Array.from({ length: set.count }, (_, mu) => hamming(r.state, set, mu));
+      const nearest = distances.indexOf(Math.min(...distances));
+      const exact = distances[target] === 0;
+      evaluations[label] = { accuracy: exact ? 1 : 0, n: 1, correct: exact ? 1 : 0, seconds: round(seconds, 4), confusion: [] };
+      models[label] = { exact, hamming_to_target: distances[target], nearest_pattern: nearest, sweeps: r.sweeps, updates: r.updates, flips: r.flips, converged: r.converged, energy_start: r.energy![0], energy_end: r.energy!.at(-1) };
+      summary.push([label, `${exact ? 'recalled exactly' : `${distances[target]} units off the target`}; nearest pattern ${nearest}; ${r.sweeps} ${m.kind === 'modern' ? 'steps' : 'sweeps'}`]);
+      results.push({ label, result: r });
+    }
+    training = { stored: set.count, target, flipped, models };
+    if (opts.outDir && spec.outputs.plots) files.push(...(await recallFigures(opts.outDir, set, target, probes, results)));
+  } else {
+    const rows: Record<string, unknown>[] = [];
+    const byModel = new Map<string, string[]>();
+    const points: { x: number; y: number; series: string }[] = [];
+    for (const P of spec.counts) {
+      const set = await storedPatterns(spec, P);
+      const { probes, targets } = await corruptedProbes(set, spec.seed, spec.trials, spec.flip);
+      for (const m of spec.models) {
+        const label = modelLabel(m);
+        const bar = reporter.start(`${label} P=${P}`, 1);
+        const t = performance.now();
+        const results = recallAll(spec, m, backend, set, probes, spec.trials, false);
+        const seconds = (performance.now() - t) / 1000;
+        const dist = results.map((r, i) => hamming(r.state, set, targets[i]));
+        const correct = dist.filter((d) => d === 0).length;
+        const meanHamming = dist.reduce((a, b) => a + b, 0) / spec.trials;
+        evaluations[`${label}@${P}`] = { accuracy: correct / spec.trials, n: spec.trials, correct, seconds: round(seconds, 4), confusion: [] };
+        rows.push({ model: label, patterns: P, exact_fraction: correct / spec.trials, mean_hamming: round(meanHamming, 3), ms_per_recall: round((1000 * seconds) / spec.trials, 3) });
+        points.push({ x: P, y: correct / spec.trials, series: label });
+        byModel.set(label, [...(byModel.get(label) ?? []), `${P}: ${(correct / spec.trials).toFixed(2)}`]);
+        bar.done(`exact ${correct}/${spec.trials}, mean Hamming ${meanHamming.toFixed(1)}`);
+      }
+    }
+    for (const [label, cells] of byModel) summary.push([`${label} (P: exact)`, cells.join(', ')]);
+    training = { trials: spec.trials, flip: spec.flip, table: rows };
+    if (opts.outDir && spec.outputs.plots) files.push(await capacityFigure(opts.outDir, points, spec));
+  }
+
+  const metrics: Metrics = {
+    pipeline: spec.name,
+    backend: backend.name,
+    seed: spec.seed,
+    settings: spec,
+    evaluations,
+    timings: { total_s: round((performance.now() - started) / 1000) },
+    epochs: [],
+    training,
+    gates: [],
+    warnings: [],
+    memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
+    versions: { amem_flow: VERSION, node: process.version },
+  };
+  const gates = checkGates(metrics, spec.expect);
+  metrics.gates = gates;
+  if (opts.outDir) {
+    const path = join(opts.outDir, 'metrics.json');
+    writeMetrics(path, metrics);
+    files.unshift(path);
+  }
+  return { metrics, gates, summary, files };
+}
