@@ -17,8 +17,10 @@
  *   densefull  per backend but cpu: the dense-am-mnist pipeline for 5 epochs in a child process
  *   competing  per backend: seconds per competing-units epoch on the 60000 digits (minibatches of
  *              100) at 100 and 2000 hidden units, one thread and two, and where a minibatch's time goes
+ *   recall     per backend: recall time per pattern of each recall model with P = 100 and 1000 stored
+ *              MNIST digits (5% flipped, asynchronous updates, 20 trials)
  *
- * Options: --only ops,sharded,full,cap10000,online,dense,densefull,competing   --backends cpu,wasm   --out FILE
+ * Options: --only ops,sharded,full,cap10000,online,dense,densefull,competing,recall   --backends cpu,wasm   --out FILE
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -49,9 +51,11 @@ import {
 } from '../src/index.js';
 import { deviceDenseAm } from '../src/backends/denseAmDevice.js';
 import { tiledGradient } from './denseAmTiled.js';
+import { runLab } from '../src/lab/run.js';
+import { resolveLab } from '../src/lab/spec.js';
 
 const args = await yargs(hideBin(process.argv))
-  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online,dense,densefull,competing' })
+  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online,dense,densefull,competing,recall' })
   .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
   .strict()
@@ -282,6 +286,16 @@ if (only.has('competing')) {
       rows.push([name, `competing-units: one epoch, 60000 digits, ${H} hidden units, minibatch 100, one thread`, `${round(one)} s`, detail]);
     }
     perBackend('competing')[name] = out;
+  }
+}
+
+if (only.has('recall')) {
+  for (const name of backends) {
+    const spec = resolveLab({ name: 'bench-recall', lab: 'capacity', counts: [100, 1000], trials: 20, models: [{ kind: 'classical' }, { kind: 'dense', power: 20 }, { kind: 'modern', beta: 1 }] });
+    const r = await runLab(spec, { backend: name });
+    const table = r.metrics.training.table as { model: string; patterns: number; ms_per_recall: number; exact_fraction: number }[];
+    perBackend('recall')[name] = { table };
+    for (const row of table) rows.push([name, `recall, ${row.model}, P = ${row.patterns} MNIST digits (5% flipped, 20 trials)`, `${row.ms_per_recall} ms per pattern`, `exact ${row.exact_fraction}`]);
   }
 }
 
