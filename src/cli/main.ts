@@ -7,9 +7,7 @@
 import { resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { listBackends, parseBackendName } from '../backends/index.js';
-import { applySettings, loadPipelineFile, resolvePipeline } from '../pipeline/resolve.js';
-import { runPipeline } from '../pipeline/run.js';
-import type { ResolvedPipeline } from '../pipeline/spec.js';
+import { applySettings, loadPipelineFile } from '../pipeline/resolve.js';
 import { UsageError } from '../util/errors.js';
 import { describeAny, resolveAny, runAny, type AnyResolved } from '../pipeline/dispatch.js';
 import { emitCommand } from './emit.js';

@@ -5,18 +5,16 @@
  * trials recalled exactly (every unit equal to the stored pattern).
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Backend, BackendName } from '../backends/backend.js';
 import { createBackend } from '../backends/index.js';
 import { ClassicalHopfield } from '../models/hopfieldClassical.js';
 import { DenseHopfield } from '../models/hopfieldDense.js';
 import { ModernHopfield } from '../models/hopfieldModern.js';
 import type { RecallResult } from '../models/recallDynamics.js';
-import { checkGates, writeMetrics, type EvaluationMetrics, type Metrics } from '../pipeline/metrics.js';
+import { sealMetrics, type EvaluationMetrics } from '../pipeline/metrics.js';
 import { silentReporter, type Reporter } from '../pipeline/reporter.js';
 import type { RunResult } from '../pipeline/run.js';
 import { round } from '../util/round.js';
-import { VERSION } from '../version.js';
 import { capacityFigure, recallFigures } from './figures.js';
 import { corruptedProbes, hamming, storedPatterns, type PatternSet } from './patterns.js';
 import { modelLabel, type RecallModelSpec, type ResolvedLab } from './spec.js';
@@ -100,26 +98,11 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
     if (opts.outDir && spec.outputs.plots) files.push(await capacityFigure(opts.outDir, points, spec));
   }
 
-  const metrics: Metrics = {
-    pipeline: spec.name,
-    backend: backend.name,
-    seed: spec.seed,
-    settings: spec,
-    evaluations,
-    timings: { total_s: round((performance.now() - started) / 1000) },
-    epochs: [],
-    training,
-    gates: [],
-    warnings: [],
-    memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
-    versions: { amem_flow: VERSION, node: process.version },
-  };
-  const gates = checkGates(metrics, spec.expect);
-  metrics.gates = gates;
-  if (opts.outDir) {
-    const path = join(opts.outDir, 'metrics.json');
-    writeMetrics(path, metrics);
-    files.unshift(path);
-  }
+  const { metrics, gates, file } = sealMetrics(
+    { pipeline: spec.name, backend: backend.name, seed: spec.seed, settings: spec, evaluations, timings: { total_s: round((performance.now() - started) / 1000) }, epochs: [], training, warnings: [] },
+    spec.expect,
+    opts.outDir,
+  );
+  if (file) files.unshift(file);
   return { metrics, gates, summary, files };
 }

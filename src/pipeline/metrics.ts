@@ -4,7 +4,9 @@
  * `{ pipeline, backend, seed, settings, evaluations: { <name>: { accuracy, n, ... } },
  *    timings: { <phase>_s }, epochs: [ { epoch, train_error, ... } ], training: {...}, gates, memory }`.
  */
+import { join } from 'node:path';
 import { atomicWriteFile } from '../io/node/atomicWrite.js';
+import { VERSION } from '../version.js';
 import type { EpochRow } from './models.js';
 import type { Gates, ResolvedPipeline } from './spec.js';
 import type { ResolvedLab } from '../lab/spec.js';
@@ -59,4 +61,15 @@ export function checkGates(metrics: Metrics, gates: Gates): GateResult[] {
 /** Writes `metrics.json` atomically. */
 export function writeMetrics(path: string, metrics: Metrics): void {
   atomicWriteFile(path, `${JSON.stringify(metrics, null, 2)}\n`);
+}
+
+/** Completes a run's metrics (memory, versions, gates), writes `metrics.json` into `outDir` when given, and returns them with the gate results and the file written. */
+export function sealMetrics(partial: Omit<Metrics, 'gates' | 'memory' | 'versions'>, expect: Gates, outDir?: string): { metrics: Metrics; gates: GateResult[]; file?: string } {
+  const metrics: Metrics = { ...partial, gates: [], memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }, versions: { amem_flow: VERSION, node: process.version } };
+  const gates = checkGates(metrics, expect);
+  metrics.gates = gates;
+  if (!outDir) return { metrics, gates };
+  const file = join(outDir, 'metrics.json');
+  writeMetrics(file, metrics);
+  return { metrics, gates, file };
 }

@@ -20,13 +20,12 @@ import type { Classifier } from '../models/model.js';
 import { defaultThreads } from '../parallel/workerPool.js';
 import { UsageError } from '../util/errors.js';
 import { openData, type Partition } from './data.js';
-import { checkGates, writeMetrics, type EvaluationMetrics, type GateResult, type Metrics } from './metrics.js';
+import { sealMetrics, type EvaluationMetrics, type GateResult, type Metrics } from './metrics.js';
 import { createPipelineModel, type TrainOutcome } from './models.js';
 import { silentReporter, type Reporter } from './reporter.js';
 import type { ResolvedPipeline } from './spec.js';
 import { applySteps, type StepContext } from './steps.js';
 import { streamAsTrainingSet, streamMetrics, trainOnline } from './online.js';
-import { VERSION } from '../version.js';
 
 /** Options of `runPipeline`. */
 export interface RunOptions {
@@ -124,28 +123,23 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   }
   timings.total_s = round((performance.now() - started) / 1000);
 
-  const metrics: Metrics = {
-    pipeline: spec.name,
-    backend: backend.name,
-    seed: spec.seed,
-    settings: spec,
-    evaluations,
-    timings,
-    epochs: outcome.epochs,
-    training: outcome.section,
-    ...(stream ? { stream } : {}),
-    gates: [],
-    warnings: outcome.warnings,
-    memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
-    versions: { amem_flow: VERSION, node: process.version },
-  };
-  const gates = checkGates(metrics, spec.expect);
-  metrics.gates = gates;
-  if (opts.outDir) {
-    const path = join(opts.outDir, 'metrics.json');
-    writeMetrics(path, metrics);
-    files.unshift(path);
-  }
+  const { metrics, gates, file } = sealMetrics(
+    {
+      pipeline: spec.name,
+      backend: backend.name,
+      seed: spec.seed,
+      settings: spec,
+      evaluations,
+      timings,
+      epochs: outcome.epochs,
+      training: outcome.section,
+      ...(stream ? { stream } : {}),
+      warnings: outcome.warnings,
+    },
+    spec.expect,
+    opts.outDir,
+  );
+  if (file) files.unshift(file);
   return { metrics, gates, summary: outcome.summary, files };
 }
 

@@ -19,6 +19,7 @@ import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { DataError, UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { curveEpochsFor, type EpochRow, type PipelineModel } from '../models.js';
+import { writeErrorCurve } from './errorCurve.js';
 
 /** What the adapter needs besides the estimator's options. */
 export interface CompetingUnitsAdapterSettings {
@@ -52,15 +53,7 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
       writeFileSync(path, await memoryFigure(model.weights, { count: H, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `competing-units weights, epoch ${model.epoch}` }));
       files.push(path);
     }
-    if (epochs.length > 0) {
-      const points = epochs.flatMap((e) => [
-        { x: e.epoch, y: 100 * e.train_error, series: 'train error' },
-        ...(e.test_error === undefined ? [] : [{ x: e.epoch, y: 100 * e.test_error, series: 'test error' }]),
-      ]);
-      const path = join(outDir, 'curve.png');
-      writeFileSync(path, await lineChart(points, { x: 'epoch', y: 'error with the read-out, %', title: 'competing-units learning curve', logX: true }));
-      files.push(path);
-    }
+    if (epochs.length > 0) files.push(await writeErrorCurve(outDir, epochs, { title: 'competing-units learning curve', y: 'error with the read-out, %', logX: true }));
     if (history.length > 0) {
       const points = history.flatMap((r) => [
         { x: r.epoch, y: r.normMin, series: 'smallest unit p-norm' },

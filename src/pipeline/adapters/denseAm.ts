@@ -10,10 +10,11 @@ import type { Checkpoint } from '../../io/checkpoint.js';
 import { saveCheckpoint } from '../../io/checkpoint.js';
 import { collectSamples } from '../../io/collect.js';
 import { DenseAmModel } from '../../models/denseAm.js';
-import { lineChart, memoryFigure } from '../../plots/charts.js';
+import { memoryFigure } from '../../plots/charts.js';
 import { DataError, UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { assertSameSettings } from './sameSettings.js';
+import { writeErrorCurve } from './errorCurve.js';
 import type { EpochRow, PipelineModel } from '../models.js';
 
 /** The Dense AM model as the runner sees it; `figureColumns` sets the memory grid's width. */
@@ -43,15 +44,7 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
       writeFileSync(path, await memoryFigure(pixels, { count: K, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `dense-am memories (pixel part), epoch ${model.epoch}` }));
       files.push(path);
     }
-    if (epochs.length > 0) {
-      const points = epochs.flatMap((e) => [
-        { x: e.epoch, y: 100 * e.train_error, series: 'train error' },
-        ...(e.test_error === undefined ? [] : [{ x: e.epoch, y: 100 * e.test_error, series: 'test error' }]),
-      ]);
-      const path = join(outDir, 'curve.png');
-      writeFileSync(path, await lineChart(points, { x: 'epoch', y: 'error, %', title: 'dense-am learning curve' }));
-      files.push(path);
-    }
+    if (epochs.length > 0) files.push(await writeErrorCurve(outDir, epochs, { title: 'dense-am learning curve' }));
     return files;
   };
   return {

@@ -1,0 +1,16 @@
+/** The learning-curve figure the epoch-based adapters share: train and test error (%) per epoch. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lineChart } from '../../plots/charts.js';
+import type { EpochRow } from '../models.js';
+
+/** Writes `curve.png` into `outDir` and returns its path. */
+export async function writeErrorCurve(outDir: string, epochs: readonly EpochRow[], opts: { title: string; y?: string; logX?: boolean }): Promise<string> {
+  const points = epochs.flatMap((e) => [
+    { x: e.epoch, y: 100 * e.train_error, series: 'train error' },
+    ...(e.test_error === undefined ? [] : [{ x: e.epoch, y: 100 * e.test_error, series: 'test error' }]),
+  ]);
+  const path = join(outDir, 'curve.png');
+  writeFileSync(path, await lineChart(points, { x: 'epoch', y: opts.y ?? 'error, %', title: opts.title, logX: opts.logX }));
+  return path;
+}
