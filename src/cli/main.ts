@@ -167,5 +167,6 @@ async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: n
     sets.push(`seed=${args.seed}`);
   }
   const raw = await loadPipelineFile(args.pipeline);
+  if ('lab' in raw && args.epochs !== undefined) throw new UsageError(`${args.pipeline} is a recall lab: it has no training epochs (drop --epochs; --set maxSweeps=N caps the recall sweeps)`);
   return resolveAny(applySettings(raw, sets), args.pipeline);
 }

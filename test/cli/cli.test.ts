@@ -34,6 +34,8 @@ describe('amem-flow CLI', () => {
     [['run', 'pipelines/sharded-mnist.ts', '--set', 'model.bits'], /is not key=value/],
     [['run', 'pipelines/sharded-mnist.ts', '--backend', 'quantum'], /unknown backend 'quantum'/],
     [['describe', 'pipelines/sharded-mnist.ts', '--seed', '-1'], /--seed must be a non-negative integer/],
+    [['run', 'pipelines/hopfield-recall.ts', '--epochs', '3'], /is a recall lab: it has no training epochs/],
+    [['run', 'pipelines/hopfield-capacity.ts', '--set', 'models.0.kind=quantum'], /models/],
   ])('exits 2 on a usage error, before running anything: %j', async (argv, message) => {
     const started = performance.now();
     const r = await cli(...argv);
