@@ -7,6 +7,7 @@
  *
  * Run:      npx amem-flow run pipelines/competing-units-mnist.ts
  * Larger:   npx amem-flow run pipelines/competing-units-mnist.ts --set model.outputs=2000 --set model.figureColumns=50
+ * Resume:   the same command with --resume runs/competing-units-mnist (a checkpoint is written every epoch)
  * Vary:     --set model.p=3 --set model.k=7 --set model.delta=0.3 --set model.head.power=3 --epochs 100
  */
 import type { PipelineSpec } from '../src/index.js';

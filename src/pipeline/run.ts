@@ -93,7 +93,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       finish = fromStream.finish;
     }
     const trainStream = applySteps(source, spec.steps, ctx, 'steps').pipe(tap(noteShape));
-    if (opts.resume && !model.resumable) throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am training`);
+    if (opts.resume && !model.resumable) throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am or competing-units training`);
     const resume = opts.resume ? resumeCheckpoint(opts.outDir, model.kind) : undefined;
     const plotEvery = spec.outputs.plots ? spec.outputs.plotEvery : undefined;
     outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume, plotEvery });

@@ -42,3 +42,27 @@ describe('resuming dense-am training (--resume)', () => {
     await expect(runPipeline(await pipeline(['train.epochs=1']), { outDir: twice, resume: true })).rejects.toThrow(/the checkpoint has 2 epochs, more than train.epochs = 1; raise --epochs/);
   });
 });
+
+describe('resuming competing-units training (--resume)', () => {
+  const cu = async (sets: string[]) =>
+    resolvePipeline(applySettings(await loadPipelineFile('pipelines/competing-units-mnist.ts'), ['data.trainSize=2000', 'data.testSize=500', 'model.outputs=16', 'train.curveEpochs=off', 'expect={}', ...sets]), 'competing-units-mnist.ts');
+
+  it('with a constant rate, 2 + 2 epochs give the same units and accuracy as 4 straight', async () => {
+    const constant = ['model.optimizer.schedule=constant'];
+    const straight = tmp('cu-straight');
+    const a = await runPipeline(await cu([...constant, 'train.epochs=4']), { outDir: straight });
+    const stopped = tmp('cu-stopped');
+    await runPipeline(await cu([...constant, 'train.epochs=2']), { outDir: stopped });
+    const b = await runPipeline(await cu([...constant, 'train.epochs=4']), { outDir: stopped, resume: true });
+    const [ma, mb] = [loadCheckpoint(join(straight, 'model.arrow')), loadCheckpoint(join(stopped, 'model.arrow'))];
+    expect(mb.settings.epoch).toBe(4);
+    expect(mb.tensors.weights.data).toEqual(ma.tensors.weights.data);
+    expect(b.metrics.evaluations.test.accuracy).toBe(a.metrics.evaluations.test.accuracy);
+  });
+
+  it('with the linear schedule, refuses to resume toward a different number of epochs', async () => {
+    const out = tmp('cu-linear');
+    await runPipeline(await cu(['train.epochs=1']), { outDir: out });
+    await expect(runPipeline(await cu(['train.epochs=3']), { outDir: out, resume: true })).rejects.toThrow(/other model settings \(numEpochs: 1 there, 3 here\)/);
+  });
+});

@@ -1,9 +1,9 @@
 /**
  * The competing hidden units as the pipeline runner sees it: collects the training set (inputs in
  * [0, 1]), learns the hidden units without labels, and at the learning-curve epochs fits the
- * supervised read-out on the hidden currents to score train and test error. It predicts with the
- * read-out, saves units and read-out together, and draws the weights, the learning curve and the
- * units' p-norms.
+ * supervised read-out on the hidden currents to score train and test error. It writes a checkpoint
+ * after every epoch, which `--resume` continues; it predicts with the read-out, saves units and
+ * read-out together, and draws the weights, the learning curve and the units' p-norms.
  */
 import { writeFileSync } from 'node:fs';
 import type { RecordBatch } from 'apache-arrow';
@@ -19,6 +19,7 @@ import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { DataError, UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { curveEpochsFor, type EpochRow, type PipelineModel } from '../models.js';
+import { assertSameSettings } from './sameSettings.js';
 import { writeErrorCurve } from './errorCurve.js';
 
 /** What the adapter needs besides the estimator's options. */
@@ -31,7 +32,7 @@ export interface CompetingUnitsAdapterSettings {
 
 /** The competing hidden units with their read-out, as the runner sees them. */
 export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapterSettings): PipelineModel {
-  const model = new CompetingUnits(s.options, backend);
+  let model = new CompetingUnits(s.options, backend);
   const headSettings: ReadoutSettings = { ...s.head, classes: s.classes };
   let head: ReadoutState | undefined;
   let history: EpochRecord[] = [];
@@ -80,7 +81,8 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
       saveCheckpoint(path, ckpt);
     },
     figures,
-    async train(source, { schedule, reporter, testError }) {
+    resumable: true,
+    async train(source, { schedule, reporter, testError, outDir, resume }) {
       const data = await collectSamples(source, 'competing-units');
       const [lo, hi] = data.info.range;
       if (lo !== 0 || hi !== 1) throw new DataError(`competing-units: features are in [${lo}, ${hi}]; the rule expects inputs in [0, 1]: add { op: 'normalize', range: [0, 1] } to the pipeline's steps`);
@@ -89,7 +91,23 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
       const workers = schedule.workers === 'auto' ? 1 : schedule.workers;
       model.setParams({ numEpochs: schedule.epochs, batchSize: schedule.batchSize, workers });
       const scoreAt = new Set(curveEpochsFor(schedule.curveEpochs, schedule.epochs));
-      const curve: EpochRow[] = [];
+      let curve: EpochRow[] = [];
+      if (resume) {
+        // A run resumes with the options it was made with; numEpochs may grow unless the schedule is
+        // linear (whose rates depend on it): then --epochs must stay the same.
+        const restored = CompetingUnits.fromCheckpoint(resume, backend, 'the checkpoint to resume');
+        const { workers: _w, verbose: _v, numEpochs: wantEpochs, ...want } = model.getParams();
+        const { workers: _w2, verbose: _v2, numEpochs: haveEpochs, ...have } = restored.getParams();
+        assertSameSettings(want.optimizer.schedule === 'linear' ? { ...have, numEpochs: haveEpochs } : have, want.optimizer.schedule === 'linear' ? { ...want, numEpochs: wantEpochs } : want, 'the checkpoint to resume');
+        restored.setParams({ workers, numEpochs: wantEpochs });
+        model = restored;
+        curve = (resume.settings.curve as EpochRow[] | undefined) ?? [];
+        if (model.epoch >= schedule.epochs) throw new UsageError(`the checkpoint has ${model.epoch} epochs, as many as train.epochs = ${schedule.epochs}: nothing is left to run`);
+      }
+      const checkpoint = () => {
+        const c = model.toCheckpoint();
+        return { ...c, settings: { ...c.settings, curve } };
+      };
       let headSeconds = 0;
       const score = async (epoch: number) => {
         const t = performance.now();
@@ -106,15 +124,22 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
       const bar = reporter.start('train', schedule.epochs);
       const started = performance.now();
       let last = '';
-      await model.fit(X, {
-        onEpoch: async (r) => {
+      const onEpoch = {
+        onEpoch: async (r: EpochRecord) => {
           if (scoreAt.has(r.epoch)) {
             const row = await score(r.epoch);
             last = `, train error ${(100 * row.train_error).toFixed(2)}%${row.test_error === undefined ? '' : `, test error ${(100 * row.test_error).toFixed(2)}%`}`;
           }
+          if (outDir) saveCheckpoint(join(outDir, 'checkpoint.arrow'), checkpoint());
           bar.update(r.epoch, `norms ${r.normMin.toFixed(3)}–${r.normMax.toFixed(3)}, max change ${r.maxChange.toPrecision(2)}${last}`);
         },
-      });
+      };
+      if (resume) {
+        bar.update(model.epoch, `resumed after epoch ${model.epoch}`);
+        await model.train(X, schedule.epochs - model.epoch, onEpoch);
+      } else {
+        await model.fit(X, onEpoch);
+      }
       history = model.history;
       if (curve.at(-1)?.epoch !== model.epoch) await score(model.epoch);
       const seconds = (performance.now() - started) / 1000;
