@@ -9,7 +9,9 @@
  * suite bounds how often).
  */
 import type { FeatureArray } from '../data/batch.js';
-import type { CompetingCurrentsArgs, Kernels, NearestPrototypesArgs, TensorOps } from './backend.js';
+import type { Backend, CompetingCurrentsArgs, Kernels, NearestPrototypesArgs, TensorOps } from './backend.js';
+import { deviceDenseAm } from './denseAmDevice.js';
+import { loadWasmKernels } from './wasm/kernels.js';
 
 /** Device implementations of the tensor-shaped kernels; `host` provides the sequential ones. */
 export function tfjsKernels(tf: TensorOps, host: Kernels): Kernels {
@@ -66,5 +68,19 @@ export function tfjsKernels(tf: TensorOps, host: Kernels): Kernels {
       out.dispose();
       return currents;
     },
+  };
+}
+
+/** What the GPU backends (gpu, webgpu) share: device kernels, the Dense AM step on the device, and the host kernels they fall back to (listed as gaps). */
+export function gpuBackendParts(tf: TensorOps): Pick<Backend, 'threadable' | 'workerKernels' | 'gaps' | 'denseAm' | keyof Kernels> {
+  return {
+    threadable: false,
+    workerKernels: 'wasm',
+    gaps: {
+      trainPrototypes: 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels',
+      hopfieldRecall: 'runs on the host (TypeScript): sequential unit updates do not map to GPU kernels',
+    },
+    denseAm: deviceDenseAm(tf),
+    ...tfjsKernels(tf, loadWasmKernels()),
   };
 }

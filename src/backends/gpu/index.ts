@@ -9,9 +9,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { BackendUnavailable, type Backend } from '../backend.js';
 import { importOptional, isInstalled } from '../optionalPackage.js';
-import { deviceDenseAm } from '../denseAmDevice.js';
-import { tfjsKernels } from '../tfjsKernels.js';
-import { loadWasmKernels } from '../wasm/kernels.js';
+import { gpuBackendParts } from '../tfjsKernels.js';
 
 const PACKAGE = '@tensorflow/tfjs-node-gpu';
 
@@ -36,13 +34,6 @@ export async function createGpuBackend(): Promise<Backend> {
     name: 'gpu',
     description: 'TensorFlow C library with CUDA (@tensorflow/tfjs-node-gpu)',
     tf: tf as typeof tfc,
-    threadable: false,
-    workerKernels: 'wasm',
-    gaps: {
-      trainPrototypes: 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels',
-      hopfieldRecall: 'runs on the host (TypeScript): sequential unit updates do not map to GPU kernels',
-    },
-    denseAm: deviceDenseAm(tf),
-    ...tfjsKernels(tf, loadWasmKernels()),
+    ...gpuBackendParts(tf),
   };
 }

@@ -8,9 +8,7 @@
  */
 import { BackendUnavailable, type Backend } from '../backend.js';
 import { importOptional, isInstalled } from '../optionalPackage.js';
-import { deviceDenseAm } from '../denseAmDevice.js';
-import { tfjsKernels } from '../tfjsKernels.js';
-import { loadWasmKernels } from '../wasm/kernels.js';
+import { gpuBackendParts } from '../tfjsKernels.js';
 
 const PACKAGES = ['webgpu', '@tensorflow/tfjs-backend-webgpu'] as const;
 
@@ -41,13 +39,6 @@ export async function createWebgpuBackend(): Promise<Backend> {
     name: 'webgpu',
     description: 'tfjs webgpu ops on Dawn (webgpu npm package)',
     tf,
-    threadable: false,
-    workerKernels: 'wasm',
-    gaps: {
-      trainPrototypes: 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels',
-      hopfieldRecall: 'runs on the host (TypeScript): sequential unit updates do not map to GPU kernels',
-    },
-    denseAm: deviceDenseAm(tf),
-    ...tfjsKernels(tf, loadWasmKernels()),
+    ...gpuBackendParts(tf),
   };
 }
