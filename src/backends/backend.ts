@@ -130,6 +130,26 @@ export interface CompetingCurrentsArgs {
   width: number;
 }
 
+/** Arguments of `Kernels.competingUpdate`: the update of the T hidden units a minibatch names. */
+export interface CompetingUpdateArgs {
+  /** The T units' weights, T × width float32, updated in place. */
+  rows: Float32Array;
+  count: number;
+  width: number;
+  /** θ_t = Σ_b g·I of each unit. */
+  theta: Float64Array;
+  /** Unit t's hits are hitSample/hitCoef[hitStart[t] … hitStart[t+1]), in sample order. */
+  hitStart: Int32Array;
+  hitSample: Int32Array;
+  hitCoef: Float64Array;
+  /** The minibatch, rows × width. */
+  x: Float32Array;
+  rate: number;
+  precision: number;
+  /** 1 − ε·λ with weight decay, else 1. */
+  keep: number;
+}
+
 /** The numeric kernels models call. */
 export interface Kernels {
   /** For each row, the signs of its projections on `bits` planes, packed MSB-first (1 when > 0). */
@@ -146,6 +166,11 @@ export interface Kernels {
    * currents are independent of the batch it came in and bit-identical between cpu and wasm.
    */
   competingCurrents(args: CompetingCurrentsArgs): Float32Array;
+  /**
+   * The competing units' update in float64 (dW = −θ·w + Σ g·x; w ← w·keep + ε·dW / max(max|dW|, precision)),
+   * in place; returns max|dW| (NaN if any entry is NaN). Bit-identical between cpu and wasm.
+   */
+  competingUpdate(args: CompetingUpdateArgs): number;
   /**
    * Recall of one ±1 probe by the classical or dense Hopfield update (asynchronous or synchronous),
    * fused: overlaps are kept up to date, O(P) per unit update. Recalled states are bit-identical on

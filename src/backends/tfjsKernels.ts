@@ -61,6 +61,7 @@ export function tfjsKernels(tf: TensorOps, host: Kernels): Kernels {
     trainPrototypes: host.trainPrototypes,
     denseAmCore: host.denseAmCore,
     hopfieldRecall: host.hopfieldRecall,
+    competingUpdate: host.competingUpdate,
     competingCurrents({ wT, hidden, x, rows, width }: CompetingCurrentsArgs): Float32Array {
       // One rows × width by width × hidden product on the device (dense; rounding differs from the host kernels').
       const out = tf.tidy(() => tf.matMul(tf.tensor2d(x, [rows, width]), tf.tensor2d(wT, [width, hidden])));

@@ -5,9 +5,12 @@
  *   dW = g·xᵀ − (Σ_b g·I) ∘ W,   W ← W + ε·dW / max(max|dW|, precision)   [− ε·λ·W with weight decay].
  * g has two non-zeros per sample, so only the ≤ 2B units named by a minibatch have a non-zero dW
  * row: the update costs O(B·D), not O(H·D) (the reference code multiplies by the dense H×B g).
- * Sums are taken in float64 in sample order, so the result does not depend on how the minibatch
- * was split across threads. A zero update (e.g. all-zero inputs) leaves W as it is.
+ * This file groups each unit's hits (a counting sort) and gathers the touched units' rows; the
+ * backend's `competingUpdate` kernel does the float64 arithmetic (TypeScript on cpu, f64x2 SIMD
+ * on wasm, bit-identical). Sums are taken in sample order, so the result does not depend on how
+ * the minibatch was split across threads. A zero update (e.g. all-zero inputs) leaves W as it is.
  */
+import type { CompetingUpdateArgs } from '../backends/backend.js';
 import type { Ranks } from './competingRanks.js';
 
 /** What one update needs besides the weights. */
@@ -34,8 +37,8 @@ export interface UpdateReport {
   maxUpdate: number;
 }
 
-/** Applies one minibatch's update to `w` (hidden × width, in place); `scratch` may be reused across calls. */
-export function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOptions, scratch?: UpdateScratch): UpdateReport {
+/** Applies one minibatch's update to `w` (hidden × width, in place) with the backend's `competingUpdate` kernel; `scratch` may be reused across calls. */
+export function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOptions, kernel: (args: CompetingUpdateArgs) => number, scratch?: UpdateScratch): UpdateReport {
   const { x, rows: B, width: D, delta } = o;
   const H = w.length / D;
   const s = scratch ?? new UpdateScratch();
@@ -66,67 +69,26 @@ export function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOptions, scr
     place(ranks.top[b], b, 1, ranks.topCurrent[b]);
     place(ranks.kth[b], b, -delta, ranks.kthCurrent[b]);
   }
-  const dW = s.rowsBuffer(touched.length * D);
-  let maxUpdate = 0;
-  for (let t = 0; t < touched.length; t++) {
+  // The touched units' rows, contiguous, with their θ and hit ranges (adjacent, since units are ascending).
+  const T = touched.length;
+  const rows = new Float32Array(T * D);
+  const th = new Float64Array(T);
+  const hitStart = new Int32Array(T + 1);
+  for (let t = 0; t < T; t++) {
     const h = touched[t];
-    const row = t * D;
-    scaleRow(dW, row, w, h * D, -theta[h], D);
-    for (let i = start[h]; i < start[h] + count[h]; i++) addScaled(dW, row, x, sample[i] * D, coef[i], D);
-    const m = maxAbs(dW, row, D);
-    if (!(m <= maxUpdate)) {
-      if (!Number.isFinite(m)) throw new RangeError(`the update of hidden unit ${h} is not finite: the weights or inputs have left float range (lower p or the initial weights' scale)`);
-      maxUpdate = m;
-    }
+    rows.set(w.subarray(h * D, (h + 1) * D), t * D);
+    th[t] = theta[h];
+    hitStart[t] = start[h];
     theta[h] = 0;
     count[h] = 0;
   }
-  if (o.weightDecay > 0) {
-    const keep = 1 - o.rate * o.weightDecay;
-    for (let k = 0; k < w.length; k++) w[k] *= keep;
-  }
-  if (maxUpdate > 0) {
-    const step = o.rate / Math.max(maxUpdate, o.precision);
-    for (let t = 0; t < touched.length; t++) applyRow(w, touched[t] * D, dW, t * D, step, D);
-  }
+  hitStart[T] = 2 * B;
+  const keep = o.weightDecay > 0 ? 1 - o.rate * o.weightDecay : 1;
+  const maxUpdate = kernel({ rows, count: T, width: D, theta: th, hitStart, hitSample: sample, hitCoef: coef, x, rate: o.rate, precision: o.precision, keep });
+  if (!Number.isFinite(maxUpdate)) throw new RangeError(`the update is not finite (max |dW| = ${maxUpdate}): the weights or inputs have left float range (lower p or the initial weights' scale)`);
+  if (keep !== 1) for (let k = 0; k < w.length; k++) w[k] *= keep; // untouched units decay here; touched ones in the kernel, from their old values
+  for (let t = 0; t < T; t++) w.set(rows.subarray(t * D, (t + 1) * D), touched[t] * D);
   return { touched: Int32Array.from(touched), maxUpdate };
-}
-
-/** d[do..do+n) = g·w[wo..wo+n). */
-function scaleRow(d: Float64Array, dOff: number, w: Float32Array, wOff: number, g: number, n: number): void {
-  const row = d.subarray(dOff, dOff + n);
-  const src = w.subarray(wOff, wOff + n);
-  for (let j = 0; j < row.length; j++) row[j] = g * src[j];
-}
-
-/** d[do..do+n) += g·x[xo..xo+n) (float64 row, float32 sample). */
-function addScaled(d: Float64Array, dOff: number, x: Float32Array, xOff: number, g: number, n: number): void {
-  const row = d.subarray(dOff, dOff + n);
-  const src = x.subarray(xOff, xOff + n);
-  for (let j = 0; j < row.length; j++) row[j] += g * src[j];
-}
-
-/** w[wo..wo+n) += step·d[do..do+n). */
-function applyRow(w: Float32Array, wOff: number, d: Float64Array, dOff: number, step: number, n: number): void {
-  for (let j = 0; j < n; j++) w[wOff + j] += step * d[dOff + j];
-}
-
-/** max |v_j| over v[o..o+n) (NaN when some v_j is NaN), with four accumulators to break the dependency chain. */
-function maxAbs(v: Float64Array, o: number, n: number): number {
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
-  let a3 = 0;
-  let j = o;
-  const end = o + n;
-  for (; j + 3 < end; j += 4) {
-    a0 = Math.max(a0, Math.abs(v[j]));
-    a1 = Math.max(a1, Math.abs(v[j + 1]));
-    a2 = Math.max(a2, Math.abs(v[j + 2]));
-    a3 = Math.max(a3, Math.abs(v[j + 3]));
-  }
-  for (; j < end; j++) a0 = Math.max(a0, Math.abs(v[j]));
-  return Math.max(a0, a1, a2, a3);
 }
 
 /** Reusable buffers of `applyUpdate` (per-unit sums and counts are left zeroed after each call). */
@@ -136,7 +98,6 @@ export class UpdateScratch {
   private ints = new Int32Array(0);
   private ints1 = new Int32Array(0);
   private floats = new Float64Array(0);
-  private dW = new Float64Array(0);
 
   units(H: number): { theta: Float64Array; count: Int32Array } {
     if (this.theta.length !== H) {
@@ -153,10 +114,6 @@ export class UpdateScratch {
 
   float(n: number): Float64Array {
     return (this.floats = this.floats.length >= n ? this.floats : new Float64Array(n));
-  }
-
-  rowsBuffer(n: number): Float64Array {
-    return (this.dW = this.dW.length >= n ? this.dW : new Float64Array(n));
   }
 }
 

@@ -276,7 +276,7 @@ export class CompetingUnits {
     const D = this.widthState!;
     let report;
     try {
-      report = applyUpdate(this.w!, ranks, { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay }, this.scratch);
+      report = applyUpdate(this.w!, ranks, { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay }, this.backend.competingUpdate, this.scratch);
     } catch (err) {
       if (err instanceof RangeError) throw new DataError(`competing-units, epoch ${this.epoch + 1}: ${err.message}`);
       throw err;

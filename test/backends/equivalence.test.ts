@@ -131,6 +131,27 @@ function kernelEquivalence(name: string, kernels: () => Kernels, exactNearest: b
       expect(firstDifference(a.r.snapshots[0].sums, b.r.snapshots[0].sums)).toBe(-1);
     });
 
+    it.each([1, 0.999])('the competing-unit update is bit-identical (keep = %s)', (keep) => {
+      const rng = new Rng(5);
+      const [T, D, B] = [7, 784, 10];
+      const x = Float32Array.from(digits.x.subarray(0, B * D), (v) => v / 255);
+      const rows = Float32Array.from({ length: T * D }, () => rng.normal());
+      const hitStart = Int32Array.from([0, 3, 5, 9, 12, 15, 18, 20]);
+      const hitSample = Int32Array.from({ length: 20 }, () => rng.int(B));
+      const hitCoef = Float64Array.from({ length: 20 }, (_, e) => (e % 2 ? -0.4 : 1));
+      const theta = Float64Array.from({ length: T }, () => 5 * rng.float());
+      const run = (k: Kernels) => {
+        const r = rows.slice();
+        const m = k.competingUpdate({ rows: r, count: T, width: D, theta, hitStart, hitSample, hitCoef, x, rate: 0.02, precision: 1e-30, keep });
+        return { r, m };
+      };
+      const a = run(kernels());
+      const b = run(cpuKernels);
+      expect(a.m).toBe(b.m);
+      expect(firstDifference(a.r, b.r)).toBe(-1);
+      expect(firstDifference(a.r, rows)).toBeGreaterThanOrEqual(0);
+    });
+
     it(`competing-unit currents ${exactNearest ? 'are bit-identical' : 'agree within the matmul bound'} on MNIST digits in [0, 1]`, () => {
       const H = 37; // not a multiple of 4: exercises the SIMD padding
       const rng = new Rng(11);

@@ -9,6 +9,7 @@ import { nearestPrototypes } from './nearestPrototypes.js';
 import { denseAmCore } from './denseAmCore.js';
 import { cpuEpochEngine } from './trainEpoch.js';
 import { competingCurrents } from './competingCurrents.js';
+import { competingUpdate } from './competingUpdate.js';
 import { recallStates } from '../../models/recallDynamics.js';
 
 /** The reference kernel set. */
@@ -18,5 +19,6 @@ export const cpuKernels: Kernels = {
   trainPrototypes: (args) => trainPrototypesWith(cpuEpochEngine, args),
   denseAmCore,
   competingCurrents,
+  competingUpdate,
   hopfieldRecall: recallStates,
 };

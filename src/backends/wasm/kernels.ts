@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FeatureArray } from '../../data/batch.js';
-import type { CompetingCurrentsArgs, DenseAmCoreArgs, DenseAmCoreResult, Kernels, NearestPrototypesArgs } from '../backend.js';
+import type { CompetingCurrentsArgs, CompetingUpdateArgs, DenseAmCoreArgs, DenseAmCoreResult, Kernels, NearestPrototypesArgs } from '../backend.js';
 import { squaredNorm, toPixelMajor } from '../cpu/prototypeScore.js';
 import { trainPrototypesWith, type EpochEngine } from '../prototypeTrainer.js';
 import { layout } from './arena.js';
 import { recallStates } from '../../models/recallDynamics.js';
+import { competingUpdate as competingUpdateTs } from '../cpu/competingUpdate.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -22,6 +23,7 @@ interface KernelExports {
   damForward(...a: number[]): void;
   damStep(...a: number[]): number;
   competingCurrents(...a: number[]): void;
+  competingUpdateRows(...a: number[]): number;
 }
 
 /** Where the compiled module lives (next to this file). */
@@ -122,6 +124,23 @@ export function loadWasmKernels(): Kernels {
       const out = new Float32Array(rows * H);
       for (let b = 0; b < rows; b++) out.set(res.subarray(b * Hp, b * Hp + H), b * H);
       return out;
+    },
+    competingUpdate(u: CompetingUpdateArgs): number {
+      const { count: T, width: D, x } = u;
+      // The SIMD loop takes two inputs at a time; an odd width runs the (identical) TypeScript kernel.
+      if (D % 2 !== 0) return competingUpdateTs(u);
+      const hits = u.hitStart[T];
+      const L = layout(ex.memory, base, { rows: ['f32', T * D], theta: ['f64', T], hitStart: ['i32', T + 1], hitSample: ['i32', hits], hitCoef: ['f64', hits], x: ['f32', x.length], dW: ['f64', T * D] });
+      L.f32('rows').set(u.rows);
+      L.f64('theta').set(u.theta);
+      L.i32('hitStart').set(u.hitStart.subarray(0, T + 1));
+      L.i32('hitSample').set(u.hitSample.subarray(0, hits));
+      L.f64('hitCoef').set(u.hitCoef.subarray(0, hits));
+      L.f32('x').set(x);
+      const o = L.offset;
+      const maxUpdate = ex.competingUpdateRows(o.rows, T, D, o.theta, o.hitStart, o.hitSample, o.hitCoef, o.x, o.dW, u.rate, u.precision, u.keep);
+      u.rows.set(L.f32('rows'));
+      return maxUpdate;
     },
     // Sequential O(P) updates with integer overlaps: TypeScript, listed in the backend's gaps.
     hopfieldRecall: recallStates,

@@ -440,3 +440,50 @@ export function competingCurrents(wT: usize, Hp: i32, x: usize, rows: i32, D: i3
     }
   }
 }
+
+// ---- competing hidden units: the float64 update of the T units a minibatch names ----
+// rows (T × D f32, in place): dW_t = −θ_t·w_t + Σ_hits g·x_b (hits of unit t in sample order), then
+// w_t ← f32(f32(w_t·keep) + step·dW_t) with step = rate / max(max|dW|, precision); keep = 1 skips
+// the decay. Same float64 operations in the same order as the TypeScript reference (bit-identical);
+// SIMD goes across inputs j, which never reorders a sum. Returns max|dW| (NaN if any is NaN).
+export function competingUpdateRows(rows: usize, T: i32, D: i32, theta: usize, hitStart: usize, hitSample: usize, hitCoef: usize, x: usize, dW: usize, rate: f64, precision: f64, keep: f64): f64 {
+  let m0 = f64x2.splat(0);
+  let nan = false;
+  for (let t = 0; t < T; t++) {
+    const w = rows + ((<usize>t * <usize>D) << 2);
+    const d = dW + ((<usize>t * <usize>D) << 3);
+    const th = f64x2.splat(-load<f64>(theta + (<usize>t << 3)));
+    for (let j = 0; j < D; j += 2) v128.store(d + (<usize>j << 3), f64x2.mul(th, f64x2.promote_low_f32x4(v128.load64_zero(w + (<usize>j << 2)))));
+    const e1 = load<i32>(hitStart + (<usize>(t + 1) << 2));
+    for (let e = load<i32>(hitStart + (<usize>t << 2)); e < e1; e++) {
+      const g = f64x2.splat(load<f64>(hitCoef + (<usize>e << 3)));
+      const xb = x + ((<usize>load<i32>(hitSample + (<usize>e << 2)) * <usize>D) << 2);
+      for (let j = 0; j < D; j += 2) {
+        const p = d + (<usize>j << 3);
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(g, f64x2.promote_low_f32x4(v128.load64_zero(xb + (<usize>j << 2))))));
+      }
+    }
+    for (let j = 0; j < D; j += 2) {
+      const a = f64x2.abs(v128.load(d + (<usize>j << 3)));
+      if (!v128.all_true<i64>(f64x2.eq(a, a))) nan = true;
+      m0 = f64x2.pmax(m0, a);
+    }
+  }
+  if (nan) return NaN;
+  const maxUpdate = max(f64x2.extract_lane(m0, 0), f64x2.extract_lane(m0, 1));
+  if (maxUpdate > 0 || keep != 1) {
+    const s = f64x2.splat(maxUpdate > 0 ? rate / max(maxUpdate, precision) : 0);
+    const k = f64x2.splat(keep);
+    for (let t = 0; t < T; t++) {
+      const w = rows + ((<usize>t * <usize>D) << 2);
+      const d = dW + ((<usize>t * <usize>D) << 3);
+      for (let j = 0; j < D; j += 2) {
+        let wv = f64x2.promote_low_f32x4(v128.load64_zero(w + (<usize>j << 2)));
+        if (keep != 1) wv = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(wv, k)));
+        const r = f32x4.demote_f64x2_zero(f64x2.add(wv, f64x2.mul(s, v128.load(d + (<usize>j << 3)))));
+        v128.store64_lane(w + (<usize>j << 2), r, 0);
+      }
+    }
+  }
+  return maxUpdate;
+}
