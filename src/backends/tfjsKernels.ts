@@ -80,6 +80,7 @@ export function gpuBackendParts(tf: TensorOps): Pick<Backend, 'threadable' | 'wo
     gaps: {
       trainPrototypes: 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels',
       hopfieldRecall: 'runs on the host (TypeScript): sequential unit updates do not map to GPU kernels',
+      competingUpdate: 'runs on the host with the wasm kernels: a few hundred rows per minibatch, not worth a device round trip',
     },
     denseAm: deviceDenseAm(tf),
     ...tfjsKernels(tf, loadWasmKernels()),
