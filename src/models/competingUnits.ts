@@ -18,6 +18,7 @@ import type { Backend } from '../backends/backend.js';
 import { tensorOf, type Checkpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import type { CompetingTask } from '../parallel/competingTask.js';
 import { createWorkerPool, type WorkerPool } from '../parallel/workerPool.js';
+import { sharedCopy } from '../parallel/sharedMemory.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import { applyUpdate, rowNorms, UpdateScratch, writePowersT } from './competingRule.js';
@@ -122,8 +123,8 @@ export class CompetingUnits {
     const D = X.cols;
     const batches = Math.floor(X.rows / o.batchSize);
     const pool = this.backend.threadable && o.workers > 1 ? createWorkerPool(1, new URL('../parallel/competingTask.ts', import.meta.url)) : undefined;
-    const shared = pool ? toShared(x) : undefined;
-    if (pool) this.shareWeights();
+    const shared = pool ? sharedCopy(x).buffer : undefined;
+    if (pool) this.wpT = sharedCopy(this.wpT!);
     // Weights at the end of recent epochs, starting with those this call starts from.
     const recent: Float32Array[] = o.epochsForConvergence === null ? [] : [this.w!.slice()];
     this.converged = false;
@@ -308,14 +309,6 @@ export class CompetingUnits {
     this.refreshPowers();
   }
 
-  /** Moves the weights' powers into shared memory so worker threads can read them. */
-  private shareWeights(): void {
-    if (this.wpT!.buffer instanceof SharedArrayBuffer) return;
-    const shared = new Float32Array(new SharedArrayBuffer(this.wpT!.byteLength));
-    shared.set(this.wpT!);
-    this.wpT = shared;
-  }
-
   /** Recomputes sign(W)·|W|^(p−1) (transposed) for every unit. */
   private refreshPowers(): void {
     if (!this.wpT || this.wpT.length !== this.w!.length) this.wpT = new Float32Array(this.w!.length);
@@ -354,10 +347,4 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
     if (d > m) m = d;
   }
   return m;
-}
-
-function toShared(x: Float32Array): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(x.byteLength);
-  new Float32Array(sab).set(x);
-  return sab;
 }

@@ -20,6 +20,7 @@ import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import type { DenseAmTask, DenseAmTaskResult } from '../parallel/denseAmTask.js';
 import { createWorkerPool } from '../parallel/workerPool.js';
+import { sharedCopy } from '../parallel/sharedMemory.js';
 import { momentumUpdate, type Momentum } from './denseAmUpdate.js';
 import { settleUnits } from './denseRecall.js';
 import type { Classifier } from './model.js';
@@ -142,7 +143,7 @@ export class DenseAmModel implements Classifier {
     const D = this.ensure(data.x.length / rows);
     // Two threads: this one computes the first half of each minibatch while a worker computes the second.
     const pool = this.backend.threadable && (opts.workers ?? 1) > 1 ? createWorkerPool(1, new URL('../parallel/denseAmTask.ts', import.meta.url)) : undefined;
-    const shared = pool ? toShared(data.x) : undefined;
+    const shared = pool ? sharedCopy(data.x).buffer : undefined;
     try {
       for (let e = 0; e < opts.epochs; e++) {
         const epoch = this.epoch;
@@ -377,13 +378,6 @@ function assertFinite(values: Float32Array, what: string, epoch: number): void {
 function splitRows(rows: number): [number, number][] {
   const half = Math.ceil(rows / 2);
   return half < rows ? [[0, half], [half, rows]] : [[0, rows]];
-}
-
-/** A copy of `x` in shared memory (worker threads read it without copies). */
-function toShared(x: Float32Array): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(x.byteLength);
-  new Float32Array(sab).set(x);
-  return sab;
 }
 
 /** ±1 targets, classes × rows. */

@@ -111,8 +111,10 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
       let headSeconds = 0;
       const score = async (epoch: number) => {
         const t = performance.now();
-        head = fitReadout(backend, model.transform(X), data.y, headSettings);
-        const predicted = predictMatrix(X);
+        // The training currents serve both the fit and the train-error score: computed once.
+        const currents = model.transform(X);
+        head = fitReadout(backend, currents, data.y, headSettings);
+        const predicted = readoutPredict(head, currents);
         let wrong = 0;
         for (let i = 0; i < data.rows; i++) if (predicted[i] !== data.y[i]) wrong++;
         const row: EpochRow = { epoch, train_error: wrong / data.rows };
