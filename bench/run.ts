@@ -49,7 +49,9 @@ import {
   type BackendName,
   type Metrics,
 } from '../src/index.js';
-import { deviceDenseAm } from '../src/backends/denseAmDevice.js';
+import { denseAmGradient as deviceDenseAmGradient } from '../src/backends/tfjs/denseAm.js';
+import { denseAmCore as cpuDenseAmCore } from '../src/backends/cpu/denseAmCore.js';
+import { denseAmCore as wasmDenseAmCore } from '../src/backends/wasm/denseAmCore.js';
 import { tiledGradient } from './denseAmTiled.js';
 import { runLab } from '../src/lab/run.js';
 import { resolveLab } from '../src/lab/spec.js';
@@ -231,16 +233,15 @@ if (only.has('dense')) {
     yb.forEach((c, i) => (targets[c * B + i] = 1));
     const args = { xi: model.memories(), x: xb, rows: B, width: D, classes: Nc, memories: K, power: 20, temperature: 540, targets, lossPower: 30 };
     const reps = name === 'cpu' ? 1 : 5;
-    const stepMs = best(reps, () => b.denseAm.gradient(args));
+    const stepMs = best(reps, () => b.run('denseAmGradient', args));
     const a = new Float32Array(K * B).map(() => Math.random() * 400 - 200);
-    const coreMs = best(reps, () => b.denseAmCore({ a, lab: new Float32Array(K * Nc), K, B, classes: Nc, power: 20, temperature: 540, targets, lossPower: 30 }));
+    const coreMs = best(reps, () => (name === 'wasm' ? wasmDenseAmCore : cpuDenseAmCore)({ a, lab: new Float32Array(K * Nc), K, B, classes: Nc, power: 20, temperature: 540, targets, lossPower: 30 }));
     const out: Record<string, unknown> = { epoch_s: round(epochS), first_epoch_s: round(twoThreads[0]), one_thread_epoch_s: oneThreadS === undefined ? null : round(oneThreadS), step_ms: round(stepMs), core_ms: round(coreMs), matmul_and_copies_ms: round(stepMs - coreMs) };
     const detail = name === 'cpu' ? 'from 6 minibatches × 10' : `two threads (first epoch, with start-up: ${round(twoThreads[0])} s; one thread: ${round(oneThreadS!)} s)`;
     rows.push([name, 'dense-am: one training epoch, 60000 digits (K=100, n=20, minibatch 1000)', `${round(epochS)} s`, detail]);
     rows.push([name, 'dense-am: one minibatch gradient, one thread', `${round(stepMs)} ms`, `elementwise core ${round(coreMs)} ms, matmuls + copies ${round(stepMs - coreMs)} ms`]);
     if (name !== 'cpu') {
-      const device = deviceDenseAm(b.tf);
-      const deviceMs = best(3, () => device.gradient(args));
+      const deviceMs = best(3, () => deviceDenseAmGradient(args, { tf: b.tf }));
       const tiledMs = best(2, () => tiledGradient(b.tf, args.xi, xb, yb, { K, N: D, Nc, n: 20, m: 30, T: 540 }));
       Object.assign(out, { tiled_step_ms: round(tiledMs), ncfold_tfjs_ops_step_ms: round(deviceMs) });
       rows.push([name, 'dense-am step: seeds’ tiled formulation (tfjs ops)', `${round(tiledMs)} ms`, `${round(tiledMs / deviceMs, 1)}× the Nc-fold algebra in the same ops (${round(deviceMs)} ms), ${round(tiledMs / stepMs, 1)}× ours (${round(stepMs)} ms)`]);
@@ -279,7 +280,7 @@ if (only.has('competing')) {
       const m = new CompetingUnits({ outputs: H, randomState: 1 }, b).initialize(784);
       const wT = new Float32Array(784 * H).map(() => Math.random() - 0.5);
       const xb = x.subarray(0, 100 * 784);
-      const currentsMs = best(name === 'cpu' ? 3 : 20, () => b.competingCurrents({ wT, hidden: H, x: xb, rows: 100, width: 784 }));
+      const currentsMs = best(name === 'cpu' ? 3 : 20, () => b.run('competingCurrents', { wT, hidden: H, x: xb, rows: 100, width: 784 }));
       const stepMs = best(name === 'cpu' ? 3 : 20, () => m.partialFit({ values: xb, rows: 100, cols: 784 }));
       out[`h${H}`] = { epoch_s: round(one), two_threads_epoch_s: two === undefined ? null : round(two), minibatch_ms: round(stepMs), currents_ms: round(currentsMs), rank_and_update_ms: round(stepMs - currentsMs) };
       const detail = `${two === undefined ? '' : `two threads ${round(two)} s; `}a minibatch: ${round(stepMs)} ms, of which currents ${round(currentsMs)} ms${name === 'cpu' ? `; from ${samples} digits` : ''}`;

@@ -22,7 +22,9 @@ export { routeByShard, shardOf } from './operators/routeByShard.js';
 export { minibatch, type MinibatchOptions } from './operators/minibatch.js';
 export { evaluate, type Evaluation } from './operators/evaluate.js';
 
-export type { Backend, BackendName, Kernels, TensorOps } from './backends/backend.js';
+export type { Backend, BackendName, KernelRunner, TensorOps } from './backends/backend.js';
+export type { KernelCatalog, KernelName, KernelConfig } from './backends/kernel.js';
+export { registerKernel, getKernel, kernelsFor } from './backends/registry.js';
 export { createBackend, listBackends, type BackendStatus } from './backends/index.js';
 
 export type { Classifier } from './models/model.js';

@@ -19,39 +19,48 @@
  *   the pixel part is H·v with H = Σ_α ĝ_α P_α − (Σ_α ĝ_α) Q (K × B), and the label part is
  *   2 Σ_b ĝ_γ P_γ − Σ_b H.
  *
- * `hostDenseAm` does the two matmuls with tfjs and the elementwise rest with the backend's fused
+ * `hostDenseAmActivations` and `hostDenseAmGradient` do the two matmuls with tfjs and the elementwise rest with the backend's fused
  * `denseAmCore` kernel (cpu: TypeScript, wasm: SIMD); the GPU backends use `deviceDenseAm`
  * (`denseAmDevice.ts`), which keeps everything on the device as tfjs ops.
  */
-import type { DenseAmCoreArgs, DenseAmCoreResult, TensorOps } from './backend.js';
+import type { DenseAmArgs, DenseAmGradient, DenseAmGradientArgs, TensorOps } from './kernel.js';
 import { transpose } from './transpose.js';
 
-/** One minibatch's inputs. */
-export interface DenseAmArgs {
-  /** Memories, K × (width + classes), row-major. */
-  xi: Float32Array;
-  /** Batch, rows × width, in [-1, 1]. */
-  x: Float32Array;
-  rows: number;
-  width: number;
+/** Arguments of `denseAmCore`: the elementwise part of one Dense AM minibatch. */
+export interface DenseAmCoreArgs {
+  /** ξ·U overlaps (pixels · memories minus the label row sums), K × B. */
+  a: Float32Array;
+  /** Label weights ξ_lab, K × classes. */
+  lab: Float32Array;
+  K: number;
+  B: number;
   classes: number;
-  memories: number;
+  /** n, the power of F. */
   power: number;
   temperature: number;
+  /** ±1 targets, classes × B; without them only the activations are computed. */
+  targets?: Float32Array;
+  /** m, the loss power (with targets). */
+  lossPower?: number;
 }
 
-/** What the Dense AM model needs from a backend. */
-export interface DenseAmKernels {
-  /** Class activations Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n, classes × rows. */
-  activations(args: DenseAmArgs): Float32Array;
-  /** Activations before the update, and the descent direction (K × (width + classes)) with the natural log of its scale. */
-  gradient(args: DenseAmArgs & { targets: Float32Array; lossPower: number }): { activations: Float32Array; direction: Float32Array; logScale: number };
+/** What `denseAmCore` returns (see `backends/denseAm.ts` for the math). */
+export interface DenseAmCoreResult {
+  /** Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n, classes × B. */
+  activations: Float32Array;
+  /** With targets: H = Σ_α ĝ P_α − (Σ_α ĝ) Q, K × B (the pixel gradient is H·v). */
+  h?: Float32Array;
+  /** With targets: the label part of the descent direction, K × classes. */
+  dLab?: Float32Array;
+  /** With targets: max |t − c| over the batch. */
+  emax?: number;
 }
 
-/** tfjs matmuls around a fused elementwise core. */
-export function hostDenseAm(tf: TensorOps, core: (args: DenseAmCoreArgs) => DenseAmCoreResult): DenseAmKernels {
-  /** ξ·U overlaps (K × B) and the label weights (K × Nc); leaves vᵀ (D × B) on the backend for the caller. */
-  const overlaps = (a: DenseAmArgs) => {
+/** A backend's fused elementwise core. */
+export type DenseAmCore = (args: DenseAmCoreArgs) => DenseAmCoreResult;
+
+/** ξ·U overlaps (K × B) and the label weights (K × Nc); leaves vᵀ (D × B) on the backend for the caller. */
+function overlaps(tf: TensorOps, a: DenseAmArgs) {
     const { xi, x, rows: B, width: D, classes: Nc, memories: K } = a;
     const U = D + Nc;
     // vᵀ is transposed here and uploaded once: tfjs-wasm's transposeB path is 8× slower (85 vs 10.6 ms
@@ -73,16 +82,19 @@ export function hostDenseAm(tf: TensorOps, core: (args: DenseAmCoreArgs) => Dens
       for (let b = 0; b < B; b++) over[mu * B + b] -= s;
     }
     return { a: over, lab, xT };
-  };
-  return {
-    activations(args) {
-      const { a, lab, xT } = overlaps(args);
-      xT.dispose();
-      return core({ a, lab, K: args.memories, B: args.rows, classes: args.classes, power: args.power, temperature: args.temperature }).activations;
-    },
-    gradient(args) {
+}
+
+/** Class activations of a batch: tfjs matmul, then the backend's fused core. */
+export function hostDenseAmActivations(tf: TensorOps, core: DenseAmCore, args: DenseAmArgs): Float32Array {
+  const { a, lab, xT } = overlaps(tf, args);
+  xT.dispose();
+  return core({ a, lab, K: args.memories, B: args.rows, classes: args.classes, power: args.power, temperature: args.temperature }).activations;
+}
+
+/** Activations and descent direction of a minibatch: tfjs matmuls around the backend's fused core. */
+export function hostDenseAmGradient(tf: TensorOps, core: DenseAmCore, args: DenseAmGradientArgs): DenseAmGradient {
       const { rows: B, width: D, classes: Nc, memories: K, power: n, lossPower: m, temperature: T } = args;
-      const { a, lab, xT } = overlaps(args);
+      const { a, lab, xT } = overlaps(tf, args);
       const r = core({ a, lab, K, B, classes: Nc, power: n, temperature: T, targets: args.targets, lossPower: m });
       // H·v as (vᵀ·Hᵀ)ᵀ: D × K, read back transposed.
       const dT = tf.tidy(() => tf.matMul(xT, tf.tensor2d(transpose(r.h!, K, B), [B, K])));
@@ -95,8 +107,6 @@ export function hostDenseAm(tf: TensorOps, core: (args: DenseAmCoreArgs) => Dens
         direction.set(r.dLab!.subarray(mu * Nc, (mu + 1) * Nc), mu * U + D);
       }
       return { activations: r.activations, direction, logScale: directionLogScale(n, m, T, r.emax!) };
-    },
-  };
 }
 
 /** ln of the seeds' factor T^(n−1)·max|t−c|^(2m−1) that the float32 direction leaves out (−∞ when there is no error). */

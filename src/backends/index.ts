@@ -1,17 +1,15 @@
 /**
- * The backend factory: turns a name from the closed `BackendName` union into a backend, picks the
- * fastest available one for `auto`, and says which backends this machine can run and why not.
- * Heavy optional packages are imported only when their backend is asked for.
+ * The backend factory: turns a name from `BACKEND_NAMES` into a backend (its folder's engine
+ * definition plus the kernels its folder registers), picks the fastest available one for `auto`,
+ * and says which backends this machine can run and why not. A backend's folder is imported only
+ * when that backend is asked for, so heavy optional packages load on demand.
  */
-import { BackendUnavailable, type Backend, type BackendName, type Kernels } from './backend.js';
-import { createCpuBackend } from './cpu/index.js';
-import { createGpuBackend } from './gpu/index.js';
-import { createWasmBackend } from './wasm/index.js';
-import { createWebgpuBackend } from './webgpu/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_NAMES, BackendUnavailable, type Backend, type BackendDefinition, type BackendName } from './backend.js';
+import type { KernelContext, KernelName } from './kernel.js';
+import { loadKernelModule } from './kernelModules.js';
+import { gapsOf, getKernel } from './registry.js';
 import { UsageError } from '../util/errors.js';
-
-/** Every backend, fastest first: the order `auto` tries them in. */
-export const BACKEND_NAMES: readonly BackendName[] = ['gpu', 'webgpu', 'wasm', 'cpu'];
 
 /** Whether a backend can run here, and why not. */
 export interface BackendStatus {
@@ -19,10 +17,10 @@ export interface BackendStatus {
   available: boolean;
   description: string;
   reason?: string;
-  gaps: Partial<Record<keyof Kernels, string>>;
+  gaps: Partial<Record<KernelName, string>>;
 }
 
-/** Creates the named backend and activates its tfjs backend; `auto` takes the fastest available. */
+/** Creates the named backend and makes its engine current; `auto` takes the fastest available. */
 export async function createBackend(name: BackendName | 'auto'): Promise<Backend> {
   if (name === 'auto') {
     for (const candidate of BACKEND_NAMES) {
@@ -43,23 +41,46 @@ export async function createBackend(name: BackendName | 'auto'): Promise<Backend
   }
 }
 
-function load(name: BackendName): Promise<Backend> {
-  switch (name) {
-    case 'cpu':
-      return createCpuBackend();
-    case 'wasm':
-      return createWasmBackend();
-    case 'gpu':
-      return createGpuBackend();
-    case 'webgpu':
-      return createWebgpuBackend();
-    default:
-      return name satisfies never;
-  }
+async function load(name: BackendName): Promise<Backend> {
+  const path = `./${name}/index.js`;
+  const def = ((await import(/* @vite-ignore */ path)) as { default: BackendDefinition }).default;
+  const engine = await def.load();
+  await loadKernelModule(name);
+  const current = (): string | null => tf.engine().backendName as string | null;
+  const backend: Backend = {
+    name,
+    description: def.description,
+    threadable: def.threadable,
+    workerKernels: def.workerKernels,
+    gaps: gapsOf(name),
+    get tf() {
+      if (current() !== def.tfjsBackend) {
+        throw new Error(`backend '${name}': tfjs's current engine is '${current()}', not '${def.tfjsBackend}'; call 'await backend.activate()' before using this backend`);
+      }
+      return engine;
+    },
+    async activate() {
+      if (current() !== def.tfjsBackend && !(await engine.setBackend(def.tfjsBackend))) throw new Error(`backend '${name}': tfjs could not make '${def.tfjsBackend}' current again`);
+      return engine;
+    },
+    run(kernel, args) {
+      return getKernel(kernel, name)(args, ctx);
+    },
+    dispose() {
+      if (current() === def.tfjsBackend) engine.disposeVariables();
+    },
+  };
+  const ctx: KernelContext = {
+    get tf() {
+      return backend.tf;
+    },
+  };
+  return backend;
 }
 
-/** Checks every backend and reports availability with reasons (leaves cpu active). */
+/** Checks every backend and reports availability with reasons; the engine that was current before stays current. */
 export async function listBackends(): Promise<BackendStatus[]> {
+  const before = tf.engine().backendName as string | null;
   const out: BackendStatus[] = [];
   for (const name of BACKEND_NAMES) {
     try {
@@ -70,7 +91,7 @@ export async function listBackends(): Promise<BackendStatus[]> {
       out.push({ name, available: false, description: '', reason: err.reason, gaps: {} });
     }
   }
-  await createCpuBackend();
+  if (before && tf.getBackend() !== before) await tf.setBackend(before);
   return out;
 }
 

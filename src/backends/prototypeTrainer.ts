@@ -7,7 +7,7 @@
  * memory) and the loop for one epoch. The rule and its exact bounds are documented in
  * `cpu/trainEpoch.ts`; every engine must give the same results bit for bit.
  */
-import type { PrototypeSnapshot, TrainPrototypesArgs, TrainPrototypesResult } from './backend.js';
+import type { PrototypeSnapshot, TrainPrototypesArgs, TrainPrototypesResult } from './kernel.js';
 import { fromPixelMajor, squaredNorm, toPixelMajor } from './cpu/prototypeScore.js';
 import { nonZeros } from './cpu/sparse.js';
 

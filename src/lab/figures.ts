@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lineChart, memoryFigure, type SeriesPoint } from '../plots/charts.js';
-import type { RecallResult } from '../models/recallDynamics.js';
+import type { RecallResult } from '../backends/kernel.js';
 import type { PatternSet } from './patterns.js';
 import type { ResolvedLab } from './spec.js';
 

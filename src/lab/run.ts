@@ -10,7 +10,7 @@ import { createBackend } from '../backends/index.js';
 import { ClassicalHopfield } from '../models/hopfieldClassical.js';
 import { DenseHopfield } from '../models/hopfieldDense.js';
 import { ModernHopfield } from '../models/hopfieldModern.js';
-import type { RecallResult } from '../models/recallDynamics.js';
+import type { RecallResult } from '../backends/kernel.js';
 import { sealMetrics, type EvaluationMetrics } from '../pipeline/metrics.js';
 import { silentReporter, type Reporter } from '../pipeline/reporter.js';
 import type { RunResult } from '../pipeline/run.js';

@@ -10,7 +10,7 @@
  * on wasm, bit-identical). Sums are taken in sample order, so the result does not depend on how
  * the minibatch was split across threads. A zero update (e.g. all-zero inputs) leaves W as it is.
  */
-import type { CompetingUpdateArgs } from '../backends/backend.js';
+import type { CompetingUpdateArgs } from '../backends/kernel.js';
 import type { Ranks } from './competingRanks.js';
 
 /** What one update needs besides the weights. */

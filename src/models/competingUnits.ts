@@ -253,7 +253,7 @@ export class CompetingUnits {
   }
 
   private currents(x: Float32Array, rows: number): Float32Array {
-    return this.backend.competingCurrents({ wT: this.wpT!, hidden: this.options.outputs, x, rows, width: this.widthState! });
+    return this.backend.run('competingCurrents', { wT: this.wpT!, hidden: this.options.outputs, x, rows, width: this.widthState! });
   }
 
   /** Ranks a minibatch; with a pool, a worker ranks its second half meanwhile (each sample's currents do not depend on the split). */
@@ -277,7 +277,7 @@ export class CompetingUnits {
     const D = this.widthState!;
     let report;
     try {
-      report = applyUpdate(this.w!, ranks, { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay }, this.backend.competingUpdate, this.scratch);
+      report = applyUpdate(this.w!, ranks, { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay }, (args) => this.backend.run('competingUpdate', args), this.scratch);
     } catch (err) {
       if (err instanceof RangeError) throw new DataError(`competing-units, epoch ${this.epoch + 1}: ${err.message}`);
       throw err;

@@ -126,7 +126,7 @@ export class DenseAmModel implements Classifier {
   }
 
   private halfGradient(x: Float32Array, y: Int32Array, D: number, [from, to]: [number, number], epoch: number) {
-    return this.backend.denseAm.gradient({
+    return this.backend.run('denseAmGradient', {
       ...this.dims(x.subarray(from * D, to * D), to - from, D),
       targets: targets(y.subarray(from, to), this.classes),
       lossPower: this.settings.lossPower,
@@ -229,7 +229,7 @@ export class DenseAmModel implements Classifier {
     const out = new Float32Array(rows * this.classes);
     for (let at = 0; at < rows; at += PREDICT_ROWS) {
       const n = Math.min(PREDICT_ROWS, rows - at);
-      const a = this.backend.denseAm.activations({ ...this.dims(x.subarray(at * D, (at + n) * D), n, D), temperature: this.temperatureAt(this.epoch) });
+      const a = this.backend.run('denseAmActivations', { ...this.dims(x.subarray(at * D, (at + n) * D), n, D), temperature: this.temperatureAt(this.epoch) });
       this.assertActivations(a, 'scoring');
       for (let c = 0; c < this.classes; c++) out.set(a.subarray(c * n, (c + 1) * n), c * rows + at);
     }

@@ -5,7 +5,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { UsageError } from '../util/errors.js';
-import type { RecallResult } from './recallDynamics.js';
+import type { RecallResult } from '../backends/kernel.js';
 import { StoredPatterns, type RecallOptions } from './storedPatterns.js';
 
 /** Settings of classical recall. */

@@ -10,7 +10,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { DataError, UsageError } from '../util/errors.js';
-import type { RecallResult } from './recallDynamics.js';
+import type { RecallResult } from '../backends/kernel.js';
 
 /** Settings of modern recall. */
 export interface ModernSettings {

@@ -152,7 +152,7 @@ export class ShardedLshModel implements Classifier {
       const x = new Float32Array(rows.length * D);
       rows.forEach((r, i) => x.set(f.values.subarray(r * D, (r + 1) * D), i * D));
       const visitPredictions = new Int32Array(rows.length);
-      this.backend.trainPrototypes({
+      this.backend.run('trainPrototypes', {
         x,
         y: Int32Array.from(rows, (r) => y[r]),
         width: D,
@@ -172,7 +172,7 @@ export class ShardedLshModel implements Classifier {
     if (!this.sums || !this.counts) throw new UsageError('sharded-lsh: predict called before fit or load');
     const f = features(batch, 'sharded-lsh predict');
     checkFinite(f.values, f.width, batch);
-    return this.backend.nearestPrototypes({
+    return this.backend.run('nearestPrototypes', {
       x: f.values,
       rows: f.rows,
       width: f.width,

@@ -4,7 +4,8 @@
  * job starts at once and the small ones fill the other cores).
  */
 import { MessageChannel } from 'node:worker_threads';
-import type { Backend, PrototypeSnapshot, TrainPrototypesResult } from '../backends/backend.js';
+import type { Backend } from '../backends/backend.js';
+import type { PrototypeSnapshot, TrainPrototypesResult } from '../backends/kernel.js';
 import type { TrainPrototypesTask, TrainPrototypesTaskResult } from '../parallel/kernelTask.js';
 import { createWorkerPool } from '../parallel/workerPool.js';
 
@@ -59,7 +60,7 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
   if (threads <= 1) {
     for (const d of work) {
       const started = performance.now();
-      const r = opts.backend.trainPrototypes({
+      const r = opts.backend.run('trainPrototypes', {
         x: d.x,
         y: d.y,
         width: D,

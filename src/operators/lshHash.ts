@@ -16,8 +16,8 @@
  */
 import { map, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import type { Kernels } from '../backends/backend.js';
-import { cpuKernels } from '../backends/cpu/kernels.js';
+import type { KernelRunner } from '../backends/backend.js';
+import { cpuReference } from '../backends/cpu/reference.js';
 import { features, withIntColumn } from '../data/batch.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
@@ -34,7 +34,7 @@ export interface LshRouter {
 }
 
 /** Options of `lshHash`: a router, or the settings to draw one. */
-export type LshHashOptions = ({ router: LshRouter } | { bits: number; shards: number; seed: number }) & { kernels?: Kernels };
+export type LshHashOptions = ({ router: LshRouter } | { bits: number; shards: number; seed: number }) & { backend?: KernelRunner };
 
 /** Draws a router's ±1 planes for features of the given width from `seed`. */
 export function createLshRouter(width: number, bits: number, shards: number, seed: number): LshRouter {
@@ -56,10 +56,10 @@ export function routerFromPlanes(planes: Float32Array, width: number, bits: numb
 }
 
 /** Shard of every row of a batch under `router`. */
-export function routeRows(batch: RecordBatch, router: LshRouter, kernels: Kernels = cpuKernels): Int32Array {
+export function routeRows(batch: RecordBatch, router: LshRouter, backend: KernelRunner = cpuReference): Int32Array {
   const f = features(batch, 'lshHash');
   if (f.width !== router.width) throw new DataError(`lshHash: features have width ${f.width}, the router was drawn for width ${router.width}`);
-  const codes = kernels.lshCodes(f.values, f.rows, f.width, router.planes, router.bits);
+  const codes = backend.run('lshCodes', { x: f.values, rows: f.rows, width: f.width, planes: router.planes, bits: router.bits });
   const shard = new Int32Array(f.rows);
   for (let i = 0; i < f.rows; i++) shard[i] = codes[i] % router.shards;
   return shard;
@@ -76,7 +76,7 @@ export function lshHash(opts: LshHashOptions): OperatorFunction<RecordBatch, Rec
   let router = 'router' in opts ? opts.router : undefined;
   return map((batch) => {
     if (!router && !('router' in opts)) router = createLshRouter(features(batch, 'lshHash').width, opts.bits, opts.shards, opts.seed);
-    return withIntColumn(batch, 'shard', routeRows(batch, router!, opts.kernels), routerMetadata(router!));
+    return withIntColumn(batch, 'shard', routeRows(batch, router!, opts.backend), routerMetadata(router!));
   });
 }
 

@@ -3,13 +3,13 @@
  * ranks of one part of a minibatch, with the backend's worker kernel set. The training set and
  * the transposed powers of the weights are read from SharedArrayBuffers, so only row numbers travel.
  */
-import type { KernelSetName } from '../backends/backend.js';
-import { loadKernelSet } from '../backends/kernelSets.js';
+import type { BackendName, KernelRunner } from '../backends/backend.js';
+import { hostKernels } from '../backends/kernelModules.js';
 import { rankRows, type Ranks } from '../models/competingRanks.js';
 
 /** One part of a minibatch. */
 export interface CompetingTask {
-  kernels: KernelSetName;
+  kernels: BackendName;
   /** The whole training set, rows × width float32, shared. */
   x: SharedArrayBuffer;
   width: number;
@@ -21,17 +21,17 @@ export interface CompetingTask {
   k: number;
 }
 
-const loaded = new Map<KernelSetName, ReturnType<typeof loadKernelSet>>();
+const loaded = new Map<BackendName, KernelRunner>();
 
 /** Ranks the part's samples. */
-export default function run(task: CompetingTask): Ranks {
+export default async function run(task: CompetingTask): Promise<Ranks> {
   let kernels = loaded.get(task.kernels);
-  if (!kernels) loaded.set(task.kernels, (kernels = loadKernelSet(task.kernels)));
+  if (!kernels) loaded.set(task.kernels, (kernels = await hostKernels(task.kernels)));
   const all = new Float32Array(task.x);
   const D = task.width;
   const n = task.rows.length;
   const x = new Float32Array(n * D);
   task.rows.forEach((r, i) => x.set(all.subarray(r * D, (r + 1) * D), i * D));
-  const currents = kernels.competingCurrents({ wT: new Float32Array(task.wT), hidden: task.hidden, x, rows: n, width: D });
+  const currents = kernels.run('competingCurrents', { wT: new Float32Array(task.wT), hidden: task.hidden, x, rows: n, width: D });
   return rankRows(currents, n, task.hidden, task.k);
 }

@@ -42,8 +42,8 @@ export default async function run(task: DenseAmTask): Promise<DenseAmTaskResult>
   const x = new Float32Array(task.rows.length * D);
   task.rows.forEach((r, i) => x.set(all.subarray(r * D, (r + 1) * D), i * D));
   const args = { xi: task.xi, x, rows: task.rows.length, width: D, classes: task.classes, memories: task.memories, power: task.power, temperature: task.temperature };
-  if (!task.labels) return { activations: b.denseAm.activations(args) };
+  if (!task.labels) return { activations: b.run('denseAmActivations', args) };
   const targets = new Float32Array(task.classes * task.labels.length).fill(-1);
   task.labels.forEach((y, i) => (targets[y * task.labels!.length + i] = 1));
-  return b.denseAm.gradient({ ...args, targets, lossPower: task.lossPower });
+  return b.run('denseAmGradient', { ...args, targets, lossPower: task.lossPower });
 }

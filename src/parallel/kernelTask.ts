@@ -5,13 +5,14 @@
  * 100 ms, so the main thread can draw a progress bar while a long shard trains.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { KernelSetName, TrainPrototypesArgs, TrainPrototypesResult } from '../backends/backend.js';
-import { loadKernelSet } from '../backends/kernelSets.js';
+import type { BackendName, KernelRunner } from '../backends/backend.js';
+import type { TrainPrototypesArgs, TrainPrototypesResult } from '../backends/kernel.js';
+import { hostKernels } from '../backends/kernelModules.js';
 
 /** A `trainPrototypes` call to run in a worker. */
 export interface TrainPrototypesTask {
   /** The kernel set to run it with (a backend's `workerKernels`). */
-  kernels: KernelSetName;
+  kernels: BackendName;
   args: Omit<TrainPrototypesArgs, 'onEpoch'>;
   progress?: MessagePort;
 }
@@ -25,18 +26,18 @@ export interface TrainPrototypesTaskResult {
   counts: Float64Array;
 }
 
-const loaded = new Map<KernelSetName, ReturnType<typeof loadKernelSet>>();
+const loaded = new Map<BackendName, KernelRunner>();
 
 /** Runs `trainPrototypes` with the named kernel set and returns the updated arrays. */
 export default async function run(task: TrainPrototypesTask): Promise<TrainPrototypesTaskResult> {
   let kernels = loaded.get(task.kernels);
-  if (!kernels) loaded.set(task.kernels, (kernels = loadKernelSet(task.kernels)));
+  if (!kernels) loaded.set(task.kernels, (kernels = await hostKernels(task.kernels)));
   let last = 0;
   const started = performance.now();
-  const result = kernels.trainPrototypes({
+  const result = kernels.run('trainPrototypes', {
     ...task.args,
     onEpoch: task.progress
-      ? (epoch, misses) => {
+      ? (epoch: number, misses: number) => {
           const now = Date.now();
           if (now - last >= 100 || misses === 0) {
             last = now;

@@ -61,7 +61,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   const partitions = openData(spec.data, spec.seed);
   lap('load', t);
   const model = createPipelineModel(spec.model, backend, spec.seed);
-  const ctx: StepContext = { seed: spec.seed, kernels: backend, route: model.route && (() => model.route!()) };
+  const ctx: StepContext = { seed: spec.seed, backend, route: model.route && (() => model.route!()) };
   const workers = spec.train.workers === 'auto' ? defaultThreads() : spec.train.workers;
 
   t = performance.now();

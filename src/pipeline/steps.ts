@@ -5,7 +5,7 @@
  */
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import type { Kernels } from '../backends/backend.js';
+import type { KernelRunner } from '../backends/backend.js';
 import { addNoise } from '../operators/addNoise.js';
 import { binarize } from '../operators/binarize.js';
 import { lshHash } from '../operators/lshHash.js';
@@ -18,7 +18,7 @@ import type { StepSpec } from './spec.js';
 /** What steps may need from the run: the seed, the backend's kernels, the model's router. */
 export interface StepContext {
   seed: number;
-  kernels: Kernels;
+  backend: KernelRunner;
   route?: () => OperatorFunction<RecordBatch, RecordBatch>;
 }
 
@@ -35,7 +35,7 @@ export function stepOperator(step: StepSpec, ctx: StepContext, where: string, in
       if (step.kind === 'gaussian') return addNoise({ kind: 'gaussian', sigma: step.sigma!, seed: seed(step.seed) });
       return addNoise({ kind: 'pm1', seed: seed(step.seed) });
     case 'lshHash':
-      return lshHash({ bits: step.bits, shards: step.shards, seed: seed(step.seed), kernels: ctx.kernels });
+      return lshHash({ bits: step.bits, shards: step.shards, seed: seed(step.seed), backend: ctx.backend });
     case 'route':
       if (!ctx.route) throw new UsageError(`step 'route' (in ${where}) needs a model with a router, such as sharded-lsh`);
       return ctx.route();

@@ -1,5 +1,6 @@
 /**
- * Backend equivalence: every backend against the `cpu` reference, each test written once.
+ * Backend equivalence: every backend's tensor engine and models against the `cpu` reference, each
+ * test written once (the fused kernels are checked kernel by kernel in `parity.test.ts`).
  * Unavailable backends are listed as skipped with their reason, never passed.
  *
  * Tolerances, and why:
@@ -23,13 +24,8 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { lastValueFrom } from 'rxjs';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { createBackend, listBackends } from '../../src/backends/index.js';
-import type { Backend, Kernels } from '../../src/backends/backend.js';
-import { cpuKernels } from '../../src/backends/cpu/kernels.js';
-import { tfjsKernels } from '../../src/backends/tfjsKernels.js';
-import { deviceDenseAm } from '../../src/backends/denseAmDevice.js';
-import type { DenseAmKernels } from '../../src/backends/denseAm.js';
+import { BACKEND_NAMES, type Backend } from '../../src/backends/backend.js';
 import { DenseAmModel, defaultDenseAmSettings } from '../../src/models/denseAm.js';
-import { loadWasmKernels } from '../../src/backends/wasm/kernels.js';
 import { makeSampleBatch, features } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
 import { loadMnist } from '../../src/io/mnist.js';
@@ -41,8 +37,6 @@ import { ModernHopfield } from '../../src/models/hopfieldModern.js';
 import { corruptedProbes, storedPatterns } from '../../src/lab/patterns.js';
 import { runLab } from '../../src/lab/run.js';
 import { resolveLab } from '../../src/lab/spec.js';
-import { addNoise } from '../../src/operators/addNoise.js';
-import { createLshRouter } from '../../src/operators/lshHash.js';
 import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { Rng } from '../../src/util/random.js';
@@ -54,12 +48,7 @@ const statuses = await listBackends();
 
 /** Runs `fn` with tfjs's `name` backend active and returns plain arrays. */
 async function onTfBackend<T>(backend: Backend, fn: (tf: typeof tfc) => T): Promise<T> {
-  await backend.tf.setBackend(tfName(backend.name));
-  return fn(backend.tf);
-}
-
-function tfName(name: Backend['name']): string {
-  return name === 'gpu' ? 'tensorflow' : name;
+  return fn(await backend.activate());
 }
 
 function ulpOf(v: number): number {
@@ -76,147 +65,8 @@ function maxUlps(got: ArrayLike<number>, ref: ArrayLike<number>): number {
   return worst;
 }
 
-// Shared fixtures: real MNIST rows, and prototypes trained by the reference kernels.
 const digits = mnistRows(3000);
 const testDigits = mnistRows(2000, { split: 'test' });
-const router = createLshRouter(784, 8, 50, 7);
-const groups = Int32Array.from(cpuKernels.lshCodes(testDigits.x, 2000, 784, router.planes, 8), (c) => c % 5);
-const trained = (() => {
-  const sums = new Float64Array(5 * 10 * 784);
-  const counts = new Float64Array(50).fill(1);
-  const codes = cpuKernels.lshCodes(digits.x, 3000, 784, router.planes, 8);
-  for (let g = 0; g < 5; g++) {
-    const rows = [...codes.keys()].filter((i) => codes[i] % 5 === g);
-    const x = new Float32Array(rows.length * 784);
-    rows.forEach((r, i) => x.set(digits.x.subarray(r * 784, (r + 1) * 784), i * 784));
-    cpuKernels.trainPrototypes({ x, y: Int32Array.from(rows, (r) => digits.y[r]), width: 784, classes: 10, sums: sums.subarray(g * 7840, (g + 1) * 7840), counts: counts.subarray(g * 10, (g + 1) * 10), maxEpochs: 20 });
-  }
-  return { sums, counts };
-})();
-
-/** The fused-kernel checks, run for any kernel set against the TypeScript reference. */
-function kernelEquivalence(name: string, kernels: () => Kernels, exactNearest: boolean) {
-  describe(`${name} fused kernels`, () => {
-    it('hash codes are bit-identical on raw pixels and on ±1-noisy float pixels', async () => {
-      const k = kernels();
-      expect(firstDifference(k.lshCodes(digits.x.subarray(0, 500 * 784), 500, 784, router.planes, 8), cpuKernels.lshCodes(digits.x.subarray(0, 500 * 784), 500, 784, router.planes, 8))).toBe(-1);
-      const raw = Uint8Array.from(digits.x.subarray(0, 300 * 784));
-      expect(firstDifference(k.lshCodes(raw, 300, 784, router.planes, 8), cpuKernels.lshCodes(raw, 300, 784, router.planes, 8))).toBe(-1);
-      const noisy = features((await lastValueFrom(arraysSource(loadMnist('test'), { rows: selectRows(loadMnist('test'), { end: 300 }) }).pipe(addNoise({ kind: 'pm1', seed: 3 }))))!).values;
-      expect(firstDifference(k.lshCodes(noisy, 300, 784, router.planes, 8), cpuKernels.lshCodes(noisy, 300, 784, router.planes, 8))).toBe(-1);
-    });
-
-    it(`nearest prototypes ${exactNearest ? 'are bit-identical' : 'agree on >= 99.9% of rows'}`, () => {
-      const args = { x: testDigits.x, rows: 2000, width: 784, groups, sums: trained.sums, counts: trained.counts, classes: 10 };
-      const got = kernels().nearestPrototypes(args);
-      const ref = cpuKernels.nearestPrototypes(args);
-      const differ = ref.filter((v, i) => v !== got[i]).length;
-      if (exactNearest) expect(differ).toBe(0);
-      else expect(differ / 2000).toBeLessThanOrEqual(0.001);
-    });
-
-    it('shard training gives the same sums, counts and misses per epoch', () => {
-      const { x, y } = mnistRows(1500, { start: 5000 });
-      const run = (k: Kernels) => {
-        const sums = new Float64Array(7840);
-        const counts = new Float64Array(10).fill(1);
-        const r = k.trainPrototypes({ x, y, width: 784, classes: 10, sums, counts, maxEpochs: 60, snapshotEpochs: [2] });
-        return { sums, counts, r };
-      };
-      const a = run(kernels());
-      const b = run(cpuKernels);
-      expect(Array.from(a.r.misses)).toEqual(Array.from(b.r.misses));
-      expect(firstDifference(a.sums, b.sums)).toBe(-1);
-      expect(firstDifference(a.counts, b.counts)).toBe(-1);
-      expect(firstDifference(a.r.snapshots[0].sums, b.r.snapshots[0].sums)).toBe(-1);
-    });
-
-    it.each([1, 0.999])('the competing-unit update is bit-identical (keep = %s)', (keep) => {
-      const rng = new Rng(5);
-      const [T, D, B] = [7, 784, 10];
-      const x = Float32Array.from(digits.x.subarray(0, B * D), (v) => v / 255);
-      const rows = Float32Array.from({ length: T * D }, () => rng.normal());
-      const hitStart = Int32Array.from([0, 3, 5, 9, 12, 15, 18, 20]);
-      const hitSample = Int32Array.from({ length: 20 }, () => rng.int(B));
-      const hitCoef = Float64Array.from({ length: 20 }, (_, e) => (e % 2 ? -0.4 : 1));
-      const theta = Float64Array.from({ length: T }, () => 5 * rng.float());
-      const run = (k: Kernels) => {
-        const r = rows.slice();
-        const m = k.competingUpdate({ rows: r, count: T, width: D, theta, hitStart, hitSample, hitCoef, x, rate: 0.02, precision: 1e-30, keep });
-        return { r, m };
-      };
-      const a = run(kernels());
-      const b = run(cpuKernels);
-      expect(a.m).toBe(b.m);
-      expect(firstDifference(a.r, b.r)).toBe(-1);
-      expect(firstDifference(a.r, rows)).toBeGreaterThanOrEqual(0);
-    });
-
-    it(`competing-unit currents ${exactNearest ? 'are bit-identical' : 'agree within the matmul bound'} on MNIST digits in [0, 1]`, () => {
-      const H = 37; // not a multiple of 4: exercises the SIMD padding
-      const rng = new Rng(11);
-      const wT = Float32Array.from({ length: 784 * H }, () => rng.normal());
-      const x = Float32Array.from(digits.x.subarray(0, 60 * 784), (v) => v / 255);
-      const got = kernels().competingCurrents({ wT, hidden: H, x, rows: 60, width: 784 });
-      const ref = cpuKernels.competingCurrents({ wT, hidden: H, x, rows: 60, width: 784 });
-      if (exactNearest) expect(firstDifference(got, ref)).toBe(-1);
-      for (let b = 0; b < 60; b++) {
-        for (let h = 0; h < H; h++) {
-          let bound = 0;
-          for (let j = 0; j < 784; j++) bound += Math.abs(wT[j * H + h] * x[b * 784 + j]);
-          expect(Math.abs(got[b * H + h] - ref[b * H + h])).toBeLessThanOrEqual(2 * Math.sqrt(784) * EPS * bound);
-        }
-      }
-    });
-  });
-}
-
-kernelEquivalence('wasm (own SIMD module)', loadWasmKernels, true);
-
-/** Largest |a − b| relative to the largest |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let top = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    top = Math.max(top, Math.abs(b[i]));
-  }
-  return diff / top;
-}
-
-describe('Dense AM minibatch kernels against the TypeScript reference', () => {
-  const norm = (u: Float32Array) => Float32Array.from(u, (v) => v / 127.5 - 1);
-  const B = 300;
-  const x = norm(digits.x.subarray(0, B * 784));
-  const targets = new Float32Array(10 * B).fill(-1);
-  digits.y.subarray(0, B).forEach((c, i) => (targets[c * B + i] = 1));
-  let reference: ReturnType<DenseAmKernels['gradient']>;
-  let args: Parameters<DenseAmKernels['gradient']>[0];
-  beforeAll(async () => {
-    const cpu = await createBackend('cpu');
-    const model = new DenseAmModel(defaultDenseAmSettings({ classes: 10, seed: 4 }), cpu);
-    model.initialize(784);
-    args = { xi: model.memories(), x, rows: B, width: 784, classes: 10, memories: 100, power: 20, temperature: 540, targets, lossPower: 30 };
-    reference = cpu.denseAm.gradient(args);
-  });
-  const check = (kernels: () => DenseAmKernels) => {
-    const got = kernels().gradient(args);
-    expect(relativeError(got.activations, reference.activations)).toBeLessThan(1e-4);
-    expect(relativeError(got.direction, reference.direction)).toBeLessThan(1e-4);
-    expect(Math.abs(got.logScale - reference.logScale)).toBeLessThan(1e-4);
-  };
-  it('wasm: own SIMD core', async () => check(() => loadedWasm.denseAm));
-  it('device kernels (tfjs ops, as on the GPU backends) on tfjs cpu and wasm', async () => {
-    for (const name of ['cpu', 'wasm'] as const) {
-      const b = await createBackend(name);
-      check(() => deviceDenseAm(b.tf));
-    }
-  });
-  let loadedWasm: Backend;
-  beforeAll(async () => {
-    loadedWasm = await createBackend('wasm');
-  });
-});
 
 /** A Dense AM trained on 6000 digits (2 epochs of 100) with a given backend; its predictions on the test set. */
 async function denseAmPredictions(backend: Backend): Promise<Int32Array> {
@@ -228,18 +78,6 @@ async function denseAmPredictions(backend: Backend): Promise<Int32Array> {
   return model.predict(test);
 }
 let cpuDenseAm: Promise<Int32Array> | undefined;
-
-describe('GPU-backend device kernels (tfjs ops), run on tfjs cpu and wasm', () => {
-  for (const name of ['cpu', 'wasm'] as const) {
-    describe(`on tfjs ${name}`, () => {
-      let backend: Backend;
-      beforeAll(async () => {
-        backend = await createBackend(name);
-      });
-      kernelEquivalence(`tfjs ${name}`, () => tfjsKernels(backend.tf, cpuKernels), false);
-    });
-  }
-});
 
 describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailable: ${s.reason})`, s] as const))('backend %s', (_label, status) => {
   if (status.name === 'cpu') {
@@ -353,6 +191,7 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
       const x = { values: Float32Array.from(digits.x, (v) => v / 255), rows: 3000, cols: 784 };
       const t = { values: Float32Array.from(testDigits.x, (v) => v / 255), rows: 2000, cols: 784 };
       const run = async (b: Backend) => {
+        await b.activate();
         const m = await new CompetingUnits({ outputs: 20, numEpochs: 3, randomState: 2 }, b).fit(x);
         const head = fitReadout(b, m.transform(x), digits.y, { classes: 10, power: 4.5, ridge: 1e-4, normalize: 'unit' });
         return { weights: m.weights, accuracy: readoutPredict(head, m.transform(t)).filter((c, i) => c === testDigits.y[i]).length / 2000 };
@@ -396,7 +235,7 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
 });
 
 it('lists every backend, with a reason for each unavailable one', () => {
-  expect(statuses.map((s) => s.name).sort()).toEqual(['cpu', 'gpu', 'wasm', 'webgpu']);
+  expect(statuses.map((s) => s.name)).toEqual([...BACKEND_NAMES]);
   for (const s of statuses) if (!s.available) expect(s.reason).toMatch(/install|adapter|device|load/);
   expect(statuses.find((s) => s.name === 'cpu')?.available).toBe(true);
 });

@@ -7,7 +7,7 @@ import { createBackend } from '../../src/backends/index.js';
 import { ClassicalHopfield } from '../../src/models/hopfieldClassical.js';
 import { DenseHopfield } from '../../src/models/hopfieldDense.js';
 import { ModernHopfield } from '../../src/models/hopfieldModern.js';
-import type { RecallResult } from '../../src/models/recallDynamics.js';
+import type { RecallResult } from '../../src/backends/kernel.js';
 import { loadMnist } from '../../src/io/mnist.js';
 import { Rng } from '../../src/util/random.js';
 

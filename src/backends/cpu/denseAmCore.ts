@@ -2,9 +2,9 @@
  * The Dense AM's elementwise core in TypeScript (the reference for the wasm SIMD kernel); the
  * math is documented in `../denseAm.ts`.
  */
-import type { DenseAmCoreArgs, DenseAmCoreResult } from '../backend.js';
+import type { DenseAmCoreArgs, DenseAmCoreResult } from '../denseAm.js';
 
-/** See `Kernels.denseAmCore`. */
+/** The Dense AM elementwise core in TypeScript (see `../denseAm.ts`). */
 export function denseAmCore({ a, lab, K, B, classes: Nc, power: n, temperature: T, targets, lossPower }: DenseAmCoreArgs): DenseAmCoreResult {
   const act = new Float32Array(Nc * B);
   const keep = targets !== undefined;

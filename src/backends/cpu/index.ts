@@ -8,22 +8,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import type { Backend } from '../backend.js';
-import { hostDenseAm } from '../denseAm.js';
-import { cpuKernels } from './kernels.js';
+import { BackendUnavailable, type BackendDefinition } from '../backend.js';
 
-/** Creates the cpu backend and makes tfjs's `cpu` backend the active one. */
-export async function createCpuBackend(): Promise<Backend> {
-  tf.env().set('PROD', true);
-  await tf.setBackend('cpu');
-  return {
-    name: 'cpu',
-    description: 'tfjs cpu ops + TypeScript fused kernels (the reference)',
-    tf,
-    threadable: true,
-    workerKernels: 'cpu',
-    gaps: {},
-    denseAm: hostDenseAm(tf, cpuKernels.denseAmCore),
-    ...cpuKernels,
-  };
-}
+const cpu: BackendDefinition = {
+  name: 'cpu',
+  description: 'tfjs cpu ops + TypeScript fused kernels (the reference)',
+  tfjsBackend: 'cpu',
+  threadable: true,
+  workerKernels: 'cpu',
+  async load() {
+    tf.env().set('PROD', true);
+    if (!(await tf.setBackend('cpu'))) throw new BackendUnavailable('cpu', "tfjs could not initialise its cpu backend (is @tensorflow/tfjs-backend-cpu installed?)");
+    return tf;
+  },
+};
+export default cpu;

@@ -1,24 +1,24 @@
 /**
- * The cpu backend's fused kernels, in TypeScript over typed arrays (no tfjs), so worker threads
- * can load them cheaply. They are the reference every other backend's kernels are tested against.
+ * Registers the cpu backend's kernels: the project's TypeScript over typed arrays, the reference
+ * every other backend's kernels are tested against. Loads without tfjs, so worker threads import it.
  */
-import type { Kernels } from '../backend.js';
-import { trainPrototypesWith } from '../prototypeTrainer.js';
-import { lshCodes } from './lshCodes.js';
-import { nearestPrototypes } from './nearestPrototypes.js';
-import { denseAmCore } from './denseAmCore.js';
-import { cpuEpochEngine } from './trainEpoch.js';
-import { competingCurrents } from './competingCurrents.js';
-import { competingUpdate } from './competingUpdate.js';
-import { recallStates } from '../../models/recallDynamics.js';
+import { registerKernels } from '../registry.js';
+import { competingCurrentsConfig } from './kernels/competingCurrents.js';
+import { competingUpdateConfig } from './kernels/competingUpdate.js';
+import { denseAmActivationsConfig } from './kernels/denseAmActivations.js';
+import { denseAmGradientConfig } from './kernels/denseAmGradient.js';
+import { hopfieldRecallConfig } from './kernels/hopfieldRecall.js';
+import { lshCodesConfig } from './kernels/lshCodes.js';
+import { nearestPrototypesConfig } from './kernels/nearestPrototypes.js';
+import { trainPrototypesConfig } from './kernels/trainPrototypes.js';
 
-/** The reference kernel set. */
-export const cpuKernels: Kernels = {
-  lshCodes,
-  nearestPrototypes,
-  trainPrototypes: (args) => trainPrototypesWith(cpuEpochEngine, args),
-  denseAmCore,
-  competingCurrents,
-  competingUpdate,
-  hopfieldRecall: recallStates,
-};
+registerKernels([
+  lshCodesConfig,
+  nearestPrototypesConfig,
+  trainPrototypesConfig,
+  denseAmActivationsConfig,
+  denseAmGradientConfig,
+  competingCurrentsConfig,
+  competingUpdateConfig,
+  hopfieldRecallConfig,
+]);

@@ -6,10 +6,8 @@
  * sequential shard trainer does not map to GPU kernels and runs on the host with the wasm kernels
  * (listed in `gaps`).
  */
-import type * as tfc from '@tensorflow/tfjs-core';
-import { BackendUnavailable, type Backend } from '../backend.js';
-import { importOptional, isInstalled } from '../optionalPackage.js';
-import { gpuBackendParts } from '../tfjsKernels.js';
+import { BackendUnavailable, type BackendDefinition } from '../backend.js';
+import { importOptional, isInstalled } from '../node/optionalPackage.js';
 
 const PACKAGE = '@tensorflow/tfjs-node-gpu';
 
@@ -18,22 +16,25 @@ export const GPU_INSTALL_ADVICE =
   `install it with 'npm i ${PACKAGE}@4.22.0' on Linux x86-64 with an NVIDIA driver, CUDA 11.2 and cuDNN 8.1 ` +
   '(its install script downloads libtensorflow 2.9.1 from Google storage; set TFJS_NODE_CDN_STORAGE to use a mirror)';
 
-/** Creates the gpu backend, or explains why it cannot run here. */
-export async function createGpuBackend(): Promise<Backend> {
-  if (!isInstalled(PACKAGE)) throw new BackendUnavailable('gpu', `${PACKAGE} is not installed; ${GPU_INSTALL_ADVICE}`);
-  try {
-    await importOptional(PACKAGE);
-  } catch (err) {
-    throw new BackendUnavailable('gpu', `${PACKAGE} is installed but does not load (${(err as Error).message.split('\n')[0]}); reinstall it so its install script can fetch libtensorflow: ${GPU_INSTALL_ADVICE}`);
-  }
-  const tf = await import('@tensorflow/tfjs-core');
-  if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailable('gpu', `${PACKAGE} loaded but its 'tensorflow' backend did not initialise`);
-  const device = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
-  if (device.isUsingGpuDevice === false) throw new BackendUnavailable('gpu', 'libtensorflow loaded but found no CUDA device (check nvidia-smi, CUDA 11.2 and cuDNN 8.1)');
-  return {
-    name: 'gpu',
-    description: 'TensorFlow C library with CUDA (@tensorflow/tfjs-node-gpu)',
-    tf: tf as typeof tfc,
-    ...gpuBackendParts(tf),
-  };
-}
+const gpu: BackendDefinition = {
+  name: 'gpu',
+  description: 'TensorFlow C library with CUDA (@tensorflow/tfjs-node-gpu)',
+  tfjsBackend: 'tensorflow',
+  threadable: false,
+  workerKernels: 'wasm',
+  /** Loads the optional packages and starts the engine, or explains why it cannot run here. */
+  async load() {
+    if (!isInstalled(PACKAGE)) throw new BackendUnavailable('gpu', `${PACKAGE} is not installed; ${GPU_INSTALL_ADVICE}`);
+    try {
+      await importOptional(PACKAGE);
+    } catch (err) {
+      throw new BackendUnavailable('gpu', `${PACKAGE} is installed but does not load (${(err as Error).message.split('\n')[0]}); reinstall it so its install script can fetch libtensorflow: ${GPU_INSTALL_ADVICE}`);
+    }
+    const tf = await import('@tensorflow/tfjs-core');
+    if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailable('gpu', `${PACKAGE} loaded but its 'tensorflow' backend did not initialise`);
+    const device = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
+    if (device.isUsingGpuDevice === false) throw new BackendUnavailable('gpu', 'libtensorflow loaded but found no CUDA device (check nvidia-smi, CUDA 11.2 and cuDNN 8.1)');
+    return tf;
+  },
+};
+export default gpu;

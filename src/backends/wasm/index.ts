@@ -6,28 +6,24 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { BackendUnavailable, type Backend, type Kernels } from '../backend.js';
-import { hostDenseAm } from '../denseAm.js';
-import { loadWasmKernels } from './kernels.js';
+import { BackendUnavailable, type BackendDefinition } from '../backend.js';
+import { wasmModule } from './module.js';
 
-/** Creates the wasm backend and makes tfjs's `wasm` backend the active one. */
-export async function createWasmBackend(): Promise<Backend> {
-  let kernels: Kernels;
-  try {
-    kernels = loadWasmKernels();
-  } catch (err) {
-    throw new BackendUnavailable('wasm', (err as Error).message);
-  }
-  tf.env().set('PROD', true);
-  if (!(await tf.setBackend('wasm'))) throw new BackendUnavailable('wasm', 'tfjs could not initialise its wasm backend (is @tensorflow/tfjs-backend-wasm installed?)');
-  return {
-    name: 'wasm',
-    description: 'tfjs wasm ops (XNNPACK, SIMD) + own WebAssembly SIMD fused kernels',
-    tf,
-    threadable: true,
-    workerKernels: 'wasm',
-    gaps: { hopfieldRecall: 'runs in TypeScript on the host (the cpu kernel): sequential unit updates on integer overlaps, O(P) each' },
-    denseAm: hostDenseAm(tf, kernels.denseAmCore),
-    ...kernels,
-  };
-}
+const wasm: BackendDefinition = {
+  name: 'wasm',
+  description: 'tfjs wasm ops (XNNPACK, SIMD) + own WebAssembly SIMD fused kernels',
+  tfjsBackend: 'wasm',
+  threadable: true,
+  workerKernels: 'wasm',
+  async load() {
+    try {
+      wasmModule();
+    } catch (err) {
+      throw new BackendUnavailable('wasm', (err as Error).message);
+    }
+    tf.env().set('PROD', true);
+    if (!(await tf.setBackend('wasm'))) throw new BackendUnavailable('wasm', 'tfjs could not initialise its wasm backend (is @tensorflow/tfjs-backend-wasm installed?)');
+    return tf;
+  },
+};
+export default wasm;

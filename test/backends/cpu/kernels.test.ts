@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuKernels } from '../../../src/backends/cpu/kernels.js';
+import { cpuReference } from '../../../src/backends/cpu/reference.js';
 import { mnistRows } from '../../helpers/mnist.js';
 import { Rng } from '../../../src/util/random.js';
 
@@ -43,13 +43,13 @@ function seedRule(x: Float32Array, y: Int32Array, D: number, K: number, maxEpoch
 
 /** Decided by the prediction kernel (identical arithmetic to training, no bounds). */
 function bruteForce(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number) {
-  return referenceRule(x, y, D, K, maxEpochs, (S, T, i) => cpuKernels.nearestPrototypes({ x: x.subarray(i * D, (i + 1) * D), rows: 1, width: D, sums: S, counts: T, classes: K })[0]);
+  return referenceRule(x, y, D, K, maxEpochs, (S, T, i) => cpuReference.run('nearestPrototypes', { x: x.subarray(i * D, (i + 1) * D), rows: 1, width: D, sums: S, counts: T, classes: K })[0]);
 }
 
 function train(x: Float32Array, y: Int32Array, D: number, K: number, maxEpochs: number, snapshotEpochs?: number[]) {
   const S = new Float64Array(K * D);
   const T = new Float64Array(K).fill(1);
-  const r = cpuKernels.trainPrototypes({ x, y, width: D, classes: K, sums: S, counts: T, maxEpochs, snapshotEpochs });
+  const r = cpuReference.run('trainPrototypes', { x, y, width: D, classes: K, sums: S, counts: T, maxEpochs, snapshotEpochs });
   return { S, T, r };
 }
 
@@ -123,7 +123,7 @@ describe('cpu nearestPrototypes', () => {
     const counts = Float64Array.from({ length: G * K }, () => 1 + rng.int(5));
     const x = Float32Array.from({ length: rows * D }, () => (rng.int(4) === 0 ? 0 : rng.int(20)));
     const groups = Int32Array.from({ length: rows }, () => rng.int(G));
-    const got = cpuKernels.nearestPrototypes({ x, rows, width: D, groups, sums, counts, classes: K });
+    const got = cpuReference.run('nearestPrototypes', { x, rows, width: D, groups, sums, counts, classes: K });
     for (let i = 0; i < rows; i++) {
       const d = Array.from({ length: K }, (_, c) => {
         let s = 0;
@@ -132,7 +132,7 @@ describe('cpu nearestPrototypes', () => {
       });
       expect(got[i]).toBe(d.indexOf(Math.min(...d)));
     }
-    const tie = cpuKernels.nearestPrototypes({ x: new Float32Array(D), rows: 1, width: D, sums: new Float64Array(K * D), counts: new Float64Array(K).fill(1), classes: K });
+    const tie = cpuReference.run('nearestPrototypes', { x: new Float32Array(D), rows: 1, width: D, sums: new Float64Array(K * D), counts: new Float64Array(K).fill(1), classes: K });
     expect(tie[0]).toBe(0);
   });
 });

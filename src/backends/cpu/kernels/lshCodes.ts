@@ -5,11 +5,11 @@
  * the prototype kernels' `sparseDots`). Sums run in float64 in pixel order, so integer-valued
  * inputs (raw pixels, ±1 planes) hash exactly.
  */
-import type { FeatureArray } from '../../data/batch.js';
-import { nonZeros, sparseDots } from './sparse.js';
+import type { KernelConfig, LshCodesArgs } from '../../kernel.js';
+import { nonZeros, sparseDots } from '../sparse.js';
 
-/** See `Kernels.lshCodes`. */
-export function lshCodes(x: FeatureArray, rows: number, width: number, planes: Float32Array, bits: number): Uint32Array {
+/** The sign-bit codes of each row (see the kernel catalog). */
+export function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs): Uint32Array {
   const pixelMajor = new Float64Array(width * bits);
   for (let b = 0; b < bits; b++) for (let j = 0; j < width; j++) pixelMajor[j * bits + b] = planes[b * width + j];
   const all = Int32Array.from({ length: bits }, (_, b) => b);
@@ -26,3 +26,6 @@ export function lshCodes(x: FeatureArray, rows: number, width: number, planes: F
   }
   return codes;
 }
+
+/** The cpu registration of `lshCodes`. */
+export const lshCodesConfig: KernelConfig<'lshCodes'> = { kernelName: 'lshCodes', backendName: 'cpu', kernelFunc: lshCodes };

@@ -1,34 +1,35 @@
 /**
  * The Dense AM's minibatch math as tfjs ops, kept on the device: what the GPU backends run (and
- * what the equivalence suite checks on tfjs cpu and wasm). The math is documented in `denseAm.ts`.
+ * what the equivalence suite checks on tfjs cpu and wasm). The math is documented in `../denseAm.ts`.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { TensorOps } from './backend.js';
-import { directionLogScale, type DenseAmArgs, type DenseAmKernels } from './denseAm.js';
+import { directionLogScale } from '../denseAm.js';
+import { engineOf, type DenseAmArgs, type DenseAmGradient, type DenseAmGradientArgs, type KernelContext, type TensorOps } from '../kernel.js';
 
-/** Dense AM kernels as tfjs ops on the active tfjs backend. */
-export function deviceDenseAm(tf: TensorOps): DenseAmKernels {
-  const tensors = (a: DenseAmArgs) => ({ xi: tf.tensor2d(a.xi, [a.memories, a.width + a.classes]), x: tf.tensor2d(a.x, [a.rows, a.width]) });
-  return {
-    activations(args) {
-      const out = tf.tidy(() => {
-        const { xi, x } = tensors(args);
-        return classActivations(tf, xi, x, args.classes, args.power, args.temperature);
-      });
-      const values = out.dataSync() as Float32Array;
-      out.dispose();
-      return values;
-    },
-    gradient(args) {
-      const { xi, x } = tensors(args);
-      const t = tf.tensor2d(args.targets, [args.classes, args.rows]);
-      const g = lossGradient(tf, xi, x, t, { classes: args.classes, n: args.power, m: args.lossPower, T: args.temperature });
-      const activations = g.activations.dataSync() as Float32Array;
-      const direction = g.direction.dataSync() as Float32Array;
-      tf.dispose([xi, x, t, g.activations, g.direction]);
-      return { activations, direction, logScale: g.logScale };
-    },
-  };
+const tensors = (tf: TensorOps, a: DenseAmArgs) => ({ xi: tf.tensor2d(a.xi, [a.memories, a.width + a.classes]), x: tf.tensor2d(a.x, [a.rows, a.width]) });
+
+/** Device `denseAmActivations`: the class activations of a batch as tfjs ops. */
+export function denseAmActivations(args: DenseAmArgs, ctx: KernelContext): Float32Array {
+  const tf = engineOf(ctx, 'denseAmActivations');
+  const out = tf.tidy(() => {
+    const { xi, x } = tensors(tf, args);
+    return classActivations(tf, xi, x, args.classes, args.power, args.temperature);
+  });
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return values;
+}
+
+/** Device `denseAmGradient`: activations and the descent direction of a minibatch as tfjs ops. */
+export function denseAmGradient(args: DenseAmGradientArgs, ctx: KernelContext): DenseAmGradient {
+  const tf = engineOf(ctx, 'denseAmGradient');
+  const { xi, x } = tensors(tf, args);
+  const t = tf.tensor2d(args.targets, [args.classes, args.rows]);
+  const g = lossGradient(tf, xi, x, t, { classes: args.classes, n: args.power, m: args.lossPower, T: args.temperature });
+  const activations = g.activations.dataSync() as Float32Array;
+  const direction = g.direction.dataSync() as Float32Array;
+  tf.dispose([xi, x, t, g.activations, g.direction]);
+  return { activations, direction, logScale: g.logScale };
 }
 
 /** The forward pass of a batch: activations Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n before tanh, Nc × B. */

@@ -14,43 +14,8 @@
  * from the same state (energy may then rise, and 2-cycles occur). Recall stops after a sweep with no
  * flip or at the cap.
  */
-import { Rng } from '../util/random.js';
-
-/** The update rule of an asynchronous recall. */
-export type RecallRule = { kind: 'classical'; threshold: number } | { kind: 'dense'; power: number; rectified: boolean };
-
-/** Arguments of `recallStates`. */
-export interface RecallArgs {
-  /** Stored patterns, P × N, ±1. */
-  patterns: Int8Array;
-  count: number;
-  width: number;
-  /** The starting state, N values of ±1. */
-  probe: Int8Array;
-  rule: RecallRule;
-  /** `async`: one unit at a time in a seeded random order; `sync`: all units at once. */
-  schedule: 'async' | 'sync';
-  /** Seed of the visiting orders. */
-  seed: number;
-  maxSweeps: number;
-  /** Record the energy and the Hamming distance to every pattern after each unit update. */
-  trace?: boolean;
-}
-
-/** What a recall did. */
-export interface RecallResult {
-  state: Int8Array;
-  sweeps: number;
-  /** Unit updates made (visits), and how many flipped a unit. */
-  updates: number;
-  flips: number;
-  /** True when the last sweep changed nothing (a fixed point). */
-  converged: boolean;
-  /** With `trace`: energy before any update and after each one (a unit update, or a whole sweep when synchronous). */
-  energy?: Float64Array;
-  /** With `trace`: Hamming distance to each pattern, (updates + 1) × P. */
-  distances?: Int32Array;
-}
+import { Rng } from '../../../util/random.js';
+import type { KernelConfig, RecallArgs, RecallResult, RecallRule } from '../../kernel.js';
 
 /** Recalls from `probe` by asynchronous or synchronous updates until a sweep changes nothing. */
 export function recallStates(a: RecallArgs): RecallResult {
@@ -162,3 +127,6 @@ export function energyOf(rule: RecallRule, m: Float64Array, s: Int8Array, P: num
   for (let mu = 0; mu < P; mu++) e -= F(m[mu] / N, rule.power, rule.rectified);
   return e;
 }
+
+/** The cpu registration of `hopfieldRecall`. */
+export const hopfieldRecallConfig: KernelConfig<'hopfieldRecall'> = { kernelName: 'hopfieldRecall', backendName: 'cpu', kernelFunc: recallStates };

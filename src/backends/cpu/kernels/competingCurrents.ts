@@ -4,7 +4,7 @@
  * each sum rounded to float32, as the wasm kernel's f32x4 arithmetic does), so the two agree bit
  * for bit. MNIST digits are ~80% zeros, so skipping zeros saves most of the work.
  */
-import type { CompetingCurrentsArgs } from '../backend.js';
+import type { KernelConfig, CompetingCurrentsArgs } from '../../kernel.js';
 
 /** Hidden currents, rows × hidden. */
 export function competingCurrents({ wT, hidden: H, x, rows, width: D }: CompetingCurrentsArgs): Float32Array {
@@ -21,3 +21,6 @@ export function competingCurrents({ wT, hidden: H, x, rows, width: D }: Competin
   }
   return out;
 }
+
+/** The cpu registration of `competingCurrents`. */
+export const competingCurrentsConfig: KernelConfig<'competingCurrents'> = { kernelName: 'competingCurrents', backendName: 'cpu', kernelFunc: competingCurrents };

@@ -4,7 +4,7 @@
  * dW_t = (−θ_t)·w_t, then + g·x_b for each hit in sample order; max|dW|; then
  * w ← f32(f32(w·keep) + step·dW) (the decay rounding only when keep ≠ 1).
  */
-import type { CompetingUpdateArgs } from '../backend.js';
+import type { KernelConfig, CompetingUpdateArgs } from '../../kernel.js';
 
 let scratch = new Float64Array(0);
 
@@ -56,3 +56,6 @@ function maxAbs(v: Float64Array, o: number, n: number): number {
   for (; j < end; j++) a0 = Math.max(a0, Math.abs(v[j]));
   return Math.max(a0, a1, a2, a3);
 }
+
+/** The cpu registration of `competingUpdate`. */
+export const competingUpdateConfig: KernelConfig<'competingUpdate'> = { kernelName: 'competingUpdate', backendName: 'cpu', kernelFunc: competingUpdate };

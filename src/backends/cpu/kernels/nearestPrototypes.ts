@@ -2,11 +2,11 @@
  * Nearest-prototype classification on the CPU, with the same score as training
  * (see `prototypeScore.ts`): for each row, the argmin over its group's classes, first on ties.
  */
-import type { NearestPrototypesArgs } from '../backend.js';
-import { prototypeScore, squaredNorm, toPixelMajor } from './prototypeScore.js';
-import { nonZeros, sparseDots } from './sparse.js';
+import type { KernelConfig, NearestPrototypesArgs } from '../../kernel.js';
+import { prototypeScore, squaredNorm, toPixelMajor } from '../prototypeScore.js';
+import { nonZeros, sparseDots } from '../sparse.js';
 
-/** See `Kernels.nearestPrototypes`. */
+/** The nearest prototype of each row (see the kernel catalog). */
 export function nearestPrototypes({ x, rows, width, groups, sums, counts, classes }: NearestPrototypesArgs): Int32Array {
   const K = classes;
   const pixelMajor: Float64Array[] = [];
@@ -38,3 +38,6 @@ export function nearestPrototypes({ x, rows, width, groups, sums, counts, classe
   }
   return out;
 }
+
+/** The cpu registration of `nearestPrototypes`. */
+export const nearestPrototypesConfig: KernelConfig<'nearestPrototypes'> = { kernelName: 'nearestPrototypes', backendName: 'cpu', kernelFunc: nearestPrototypes };
