@@ -14,7 +14,7 @@ import type { KernelArgs, KernelName, KernelResult, TensorOps } from './kernel.j
 export type { TensorOps } from './kernel.js';
 
 /** Every backend amem-flow knows, fastest first (the order `auto` tries them in); each is the folder `src/backends/<name>/`. */
-export const BACKEND_NAMES = ['gpu', 'webgpu', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['gpu', 'webgpu', 'wasm', 'cpu', 'f64'] as const;
 
 /** The name of a backend: a closed union, one member per backend folder. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
