@@ -6,13 +6,14 @@ export * from './data/batch.js';
 export { Rng } from './util/random.js';
 export { UsageError, DataError } from './util/errors.js';
 
-export { readIdx, decodeIdx, encodeIdx, writeIdx, type IdxTensor, type IdxDtype } from './io/idx.js';
-export { loadIdxPair } from './io/idxSource.js';
-export { loadMnist, mnistDir, type MnistSplit } from './io/mnist.js';
+export { readIdx, decodeIdx, encodeIdx, writeIdx, type IdxTensor, type IdxDtype } from './io/node/idx.js';
+export { loadIdxPair } from './io/node/idxSource.js';
+export { loadMnist, mnistDir, type MnistSplit } from './io/node/mnist.js';
 export { arraysSource, selectRows, shuffleRows, concatArrays, type LabelledArrays, type RowSelection } from './io/labelledArrays.js';
 export { readArrow, type ArrowInput } from './io/node/arrowReader.js';
 export { writeArrow, type WriteArrowOptions, type WriteArrowResult } from './io/node/arrowWriter.js';
-export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type Tensor } from './io/checkpoint.js';
+export { encodeCheckpoint, decodeCheckpoint, checkCheckpoint, type Checkpoint, type Tensor } from './io/checkpoint.js';
+export { saveCheckpoint, loadCheckpoint } from './io/node/checkpointFile.js';
 
 export { normalize, type NormalizeOptions } from './operators/normalize.js';
 export { binarize, type BinarizeOptions } from './operators/binarize.js';

@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import type { AddNoiseOptions } from '../operators/addNoise.js';
-import { emit, type EmitOptions } from '../stream/emitter.js';
+import { emit, type EmitOptions } from '../stream/node/emitter.js';
 import { UsageError } from '../util/errors.js';
 
 /** Adds the emit command to a yargs parser; `run` wraps the handler with the CLI's error handling. */

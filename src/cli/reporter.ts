@@ -3,7 +3,7 @@
  * finished phase otherwise (CI logs, pipes), nothing but warnings with `--quiet`.
  */
 import cliProgress from 'cli-progress';
-import type { Progress, Reporter } from '../pipeline/reporter.js';
+import type { Progress, Reporter } from '../util/reporter.js';
 
 /** How chatty the reporter is. */
 export interface CliReporterOptions {

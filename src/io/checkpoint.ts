@@ -12,7 +12,6 @@
  * saveCheckpoint('model.arrow', { kind: 'sharded-lsh', version: 1, settings, tensors: { sums: { data, shape: [50, 10, 784] } } });
  * const ckpt = loadCheckpoint('model.arrow', 'sharded-lsh');
  */
-import { readFileSync } from 'node:fs';
 import {
   DataType,
   Field,
@@ -30,7 +29,6 @@ import {
   Type,
 } from 'apache-arrow';
 import { DataError, UsageError } from '../util/errors.js';
-import { atomicWriteFile } from './node/atomicWrite.js';
 
 /** Tensor element storage. */
 export type TensorData = Float64Array | Float32Array | Int32Array;
@@ -105,22 +103,10 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
   return { kind, version, settings, tensors };
 }
 
-/** Saves a checkpoint atomically. */
-export function saveCheckpoint(path: string, ckpt: Checkpoint): void {
-  atomicWriteFile(path, encodeCheckpoint(ckpt));
-}
-
-/** Loads a checkpoint, checking its kind when `kind` is given. */
-export function loadCheckpoint(path: string, kind?: string): Checkpoint {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new UsageError(`cannot read checkpoint '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const ckpt = decodeCheckpoint(bytes, path);
-  if (kind && ckpt.kind !== kind) throw new UsageError(`'${path}' is a '${ckpt.kind}' checkpoint, not '${kind}'`);
-  return ckpt;
+/** Checks that a checkpoint holds a model of this kind and format version (what every model's `fromCheckpoint` does first). */
+export function checkCheckpoint(ckpt: Checkpoint, kind: string, version: number, source = 'checkpoint'): void {
+  if (ckpt.kind !== kind) throw new UsageError(`'${source}' holds a '${ckpt.kind}' model, not '${kind}'`);
+  if (ckpt.version !== version) throw new DataError(`'${source}' is ${kind} format ${ckpt.version}; this version reads format ${version}`);
 }
 
 /** The named tensor of a checkpoint with the expected shape, or a clear error. */

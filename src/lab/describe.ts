@@ -1,5 +1,5 @@
 /** `amem-flow describe` for a recall lab: what it stores, how it corrupts, which models recall. */
-import { flattenSettings } from '../cli/describe.js';
+import { flattenSettings } from '../util/settings.js';
 import { modelLabel, type ResolvedLab } from './spec.js';
 
 /** Renders a resolved lab for humans. */

@@ -6,7 +6,7 @@
  */
 import { lastValueFrom, of } from 'rxjs';
 import { features, makeSampleBatch } from '../data/batch.js';
-import { loadMnist } from '../io/mnist.js';
+import { loadMnist } from '../io/node/mnist.js';
 import { addNoise } from '../operators/addNoise.js';
 import { binarize } from '../operators/binarize.js';
 import { UsageError } from '../util/errors.js';

@@ -12,7 +12,7 @@ import { DenseHopfield } from '../models/hopfieldDense.js';
 import { ModernHopfield } from '../models/hopfieldModern.js';
 import type { RecallResult } from '../backends/kernel.js';
 import { sealMetrics, type EvaluationMetrics } from '../pipeline/metrics.js';
-import { silentReporter, type Reporter } from '../pipeline/reporter.js';
+import { silentReporter, type Reporter } from '../util/reporter.js';
 import type { RunResult } from '../pipeline/run.js';
 import { round } from '../util/round.js';
 import { capacityFigure, recallFigures } from './figures.js';

@@ -15,9 +15,10 @@
  * const hidden = model.transform({ values: xTest, rows: 10000, cols: 784 });   // 10000 × 100 currents
  */
 import type { Backend } from '../backends/backend.js';
-import { tensorOf, type Checkpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
-import type { CompetingTask } from '../parallel/competingTask.js';
-import { createWorkerPool, type WorkerPool } from '../parallel/workerPool.js';
+import { tensorOf, type Checkpoint, checkCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/node/checkpointFile.js';
+import type { CompetingTask } from './node/competingTask.js';
+import { createWorkerPool, type WorkerPool } from '../parallel/node/workerPool.js';
 import { sharedCopy } from '../parallel/sharedMemory.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
@@ -122,7 +123,7 @@ export class CompetingUnits {
     this.ensure(X.cols);
     const D = X.cols;
     const batches = Math.floor(X.rows / o.batchSize);
-    const pool = this.backend.threadable && o.workers > 1 ? createWorkerPool(1, new URL('../parallel/competingTask.ts', import.meta.url)) : undefined;
+    const pool = this.backend.threadable && o.workers > 1 ? createWorkerPool(1, new URL('./node/competingTask.ts', import.meta.url)) : undefined;
     const shared = pool ? sharedCopy(x).buffer : undefined;
     if (pool) this.wpT = sharedCopy(this.wpT!);
     // Weights at the end of recent epochs, starting with those this call starts from.
@@ -239,8 +240,7 @@ export class CompetingUnits {
 
   /** Rebuilds a model from `toCheckpoint`'s output. */
   static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): CompetingUnits {
-    if (ckpt.kind !== KIND) throw new UsageError(`'${source}' holds a '${ckpt.kind}' model, not '${KIND}'`);
-    if (ckpt.version !== FORMAT_VERSION) throw new DataError(`'${source}' is ${KIND} format ${ckpt.version}; this version reads format ${FORMAT_VERSION}`);
+    checkCheckpoint(ckpt, KIND, FORMAT_VERSION, source);
     const s = ckpt.settings as { options: CompetingUnitsOptions; width: number; epoch: number; history: EpochRecord[]; converged: boolean };
     const model = new CompetingUnits(s.options, backend);
     model.widthState = s.width;

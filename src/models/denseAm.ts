@@ -15,11 +15,11 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
 import { features, labels, sampleIds } from '../data/batch.js';
-import { tensorOf, type Checkpoint } from '../io/checkpoint.js';
+import { tensorOf, type Checkpoint, checkCheckpoint } from '../io/checkpoint.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
-import type { DenseAmTask, DenseAmTaskResult } from '../parallel/denseAmTask.js';
-import { createWorkerPool } from '../parallel/workerPool.js';
+import type { DenseAmTask, DenseAmTaskResult } from './node/denseAmTask.js';
+import { createWorkerPool } from '../parallel/node/workerPool.js';
 import { sharedCopy } from '../parallel/sharedMemory.js';
 import { momentumUpdate, type Momentum } from './denseAmUpdate.js';
 import { settleUnits } from './denseRecall.js';
@@ -142,7 +142,7 @@ export class DenseAmModel implements Classifier {
     const rows = data.y.length;
     const D = this.ensure(data.x.length / rows);
     // Two threads: this one computes the first half of each minibatch while a worker computes the second.
-    const pool = this.backend.threadable && (opts.workers ?? 1) > 1 ? createWorkerPool(1, new URL('../parallel/denseAmTask.ts', import.meta.url)) : undefined;
+    const pool = this.backend.threadable && (opts.workers ?? 1) > 1 ? createWorkerPool(1, new URL('./node/denseAmTask.ts', import.meta.url)) : undefined;
     const shared = pool ? sharedCopy(data.x).buffer : undefined;
     try {
       for (let e = 0; e < opts.epochs; e++) {
@@ -310,8 +310,7 @@ export class DenseAmModel implements Classifier {
 
   /** Rebuilds a model (and its optimiser state) from `toCheckpoint`'s output. */
   static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): DenseAmModel {
-    if (ckpt.kind !== DenseAmModel.kind) throw new UsageError(`'${source}' holds a '${ckpt.kind}' model, not '${DenseAmModel.kind}'`);
-    if (ckpt.version !== FORMAT_VERSION) throw new DataError(`'${source}' is dense-am format ${ckpt.version}; this version reads format ${FORMAT_VERSION}`);
+    checkCheckpoint(ckpt, DenseAmModel.kind, FORMAT_VERSION, source);
     const saved = ckpt.settings as unknown as DenseAmSettings & { width: number; epoch: number; momentumLogScale: number | null };
     const { width, epoch, momentumLogScale } = saved;
     // Only the model's own settings: a checkpoint may carry more (the pipeline adds the learning curve).

@@ -11,17 +11,20 @@
  * const report = await model.fit(train$, { maxEpochs: 100, workers: 2 });
  * const accuracy = (await lastValueFrom(test$.pipe(evaluate(model)))).accuracy;
  */
-import { lastValueFrom, map, tap, type Observable, type OperatorFunction } from 'rxjs';
+import { lastValueFrom, map, type Observable, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
 import { features, intColumn, labels, sampleIds, withIntColumn, type FeatureArray } from '../data/batch.js';
-import { loadCheckpoint, saveCheckpoint, tensorOf, type Checkpoint } from '../io/checkpoint.js';
+import { tensorOf, type Checkpoint, checkCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/node/checkpointFile.js';
 import { createLshRouter, routeRows, routerFromPlanes, routerMetadata, type LshRouter } from '../operators/lshHash.js';
+import { routeByShard } from '../operators/routeByShard.js';
+import { trainStep, type StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
 import type { Classifier } from './model.js';
-import { trainShards, type ShardData, type ShardReport } from './shardedLshTraining.js';
+import { trainShards, type ShardData, type ShardReport } from './node/shardedLshTraining.js';
 
-export type { ShardReport } from './shardedLshTraining.js';
+export type { ShardReport } from './node/shardedLshTraining.js';
 
 /** Settings that define a sharded-lsh model. */
 export interface ShardedLshSettings {
@@ -47,6 +50,15 @@ export interface ShardedLshFitOptions {
   onProgress?: (progress: { shard: number; epoch: number; misses: number; done: boolean }) => void;
 }
 
+/** What one `learn` step or `flush` did. */
+export interface ShardedLshStep {
+  samples: number;
+  /** A single-pass step: each row's prediction before learning it. */
+  predictions?: Int32Array;
+  /** `flush`: the training of every shard. */
+  fit?: ShardedLshFitReport;
+}
+
 /** What `fit` did. */
 export interface ShardedLshFitReport {
   samples: number;
@@ -65,6 +77,7 @@ export class ShardedLshModel implements Classifier {
   static readonly kind = 'sharded-lsh';
   readonly classes: number;
   private routerState: LshRouter | undefined;
+  private gathered: { collector: ShardCollector; started: number } | undefined;
   private sums: Float64Array | undefined;
   private counts: Float64Array | undefined;
 
@@ -86,53 +99,84 @@ export class ShardedLshModel implements Classifier {
     return this.routerState;
   }
 
-  /** An operator that adds the `shard` column with this model's router (e.g. to route clean data before adding noise). */
+  /** An operator that adds the `shard` column with this model's router (e.g. to route clean data before adding noise); batches it already routed pass through. */
   route(): OperatorFunction<RecordBatch, RecordBatch> {
     return map((batch) => {
       const router = this.routerFor(batch);
+      if (intColumn(batch, 'shard') && shardColumnRouter(batch) === router.fingerprint) return batch;
       return withIntColumn(batch, 'shard', routeRows(batch, router, this.backend), routerMetadata(router));
     });
   }
 
-  /** Trains on every sample of `batches` (routing, then all shards until converged or capped). */
+  /**
+   * Trains on every sample of `batches`: the graph `route → routeByShard → trainStep(this)`, which
+   * gathers each shard's rows in stream order and then trains every shard until converged or capped.
+   */
   async fit(batches: Observable<RecordBatch>, opts: ShardedLshFitOptions): Promise<ShardedLshFitReport> {
     if (!(Number.isInteger(opts.maxEpochs) && opts.maxEpochs >= 1)) throw new UsageError(`maxEpochs must be a positive integer, got ${opts.maxEpochs}`);
-    const started = performance.now();
-    const collector = new ShardCollector(this.settings.shards);
-    await lastValueFrom(
-      batches.pipe(
-        tap((batch) => {
-          const f = features(batch, 'sharded-lsh fit');
-          const y = labels(batch, 'sharded-lsh fit');
-          checkSamples(f.values, f.width, y, sampleIds(batch), this.classes);
-          collector.add(f.values, f.width, y, this.shardsOf(batch));
-        }),
-      ),
-      { defaultValue: undefined },
-    );
+    const onProgress = opts.onProgress;
+    const step: StepOptions = {
+      epochs: opts.maxEpochs,
+      workers: opts.workers,
+      snapshotEpochs: opts.snapshotEpochs,
+      onProgress: onProgress && ((p) => onProgress({ shard: p.part, epoch: p.epoch, misses: p.misses, done: p.done })),
+    };
+    const last = await lastValueFrom(batches.pipe(this.route(), routeByShard(), trainStep(this, step)), { defaultValue: undefined });
+    if (!last?.fit) throw new DataError('sharded-lsh fit: the training stream had no samples');
+    return last.fit;
+  }
+
+  /**
+   * One training step. With `epochs` (batch training), `batch` is one shard's rows from
+   * `routeByShard`: they are gathered, and `flush` trains each shard on all of its rows. Without,
+   * the batch is learnt at once in a single pass (see below).
+   */
+  learn(batch: RecordBatch, opts?: StepOptions): ShardedLshStep {
+    if (opts?.epochs === undefined) return { samples: batch.numRows, predictions: this.learnPass(batch) };
+    const f = features(batch, 'sharded-lsh fit');
+    const y = labels(batch, 'sharded-lsh fit');
+    checkSamples(f.values, f.width, y, sampleIds(batch), this.classes);
+    this.gathered ??= { collector: new ShardCollector(this.settings.shards), started: performance.now() };
+    this.gathered.collector.add(f.values, f.width, y, this.shardsOf(batch));
+    return { samples: batch.numRows };
+  }
+
+  /** Trains every shard on the rows `learn` gathered, largest first, on `opts.workers` threads. */
+  async flush(opts: StepOptions = {}): Promise<ShardedLshStep[]> {
+    const gathered = this.gathered;
+    this.gathered = undefined;
     const width = this.routerState?.width;
-    if (width === undefined || collector.samples === 0) throw new DataError('sharded-lsh fit: the training stream had no samples');
+    if (!gathered || width === undefined || gathered.collector.samples === 0) return [];
     const { shards, classes } = this.settings;
     this.sums ??= new Float64Array(shards * classes * width);
     this.counts ??= new Float64Array(shards * classes).fill(1);
-    const data = collector.finish(width);
-    const reports = await trainShards(data, this.sums, this.counts, { classes, width, backend: this.backend, ...opts });
+    const onProgress = opts.onProgress;
+    const reports = await trainShards(gathered.collector.finish(width), this.sums, this.counts, {
+      classes,
+      width,
+      backend: this.backend,
+      maxEpochs: opts.epochs ?? 1,
+      workers: opts.workers ?? 1,
+      snapshotEpochs: opts.snapshotEpochs,
+      onProgress: onProgress && ((p) => onProgress({ part: p.shard, epoch: p.epoch, misses: p.misses, done: p.done })),
+    });
     const epochMisses = sumMisses(reports);
-    return {
-      samples: collector.samples,
+    const fit: ShardedLshFitReport = {
+      samples: gathered.collector.samples,
       shards: reports,
       epochMisses,
-      seconds: (performance.now() - started) / 1000,
+      seconds: (performance.now() - gathered.started) / 1000,
       snapshots: (opts.snapshotEpochs ?? []).filter((e) => e <= epochMisses.length).map((epoch) => ({ epoch, model: this.snapshot(reports, epoch) })),
     };
+    return [{ samples: fit.samples, fit }];
   }
 
   /**
    * Learns from one batch in a single pass, in row order, test-then-train: returns each row's
-   * prediction made just before training on it. A stream of batches through `learn` gives the
+   * prediction made just before training on it. A stream of batches learnt this way gives the
    * same model as `fit` with one epoch over the same samples in the same order.
    */
-  learn(batch: RecordBatch): Int32Array {
+  private learnPass(batch: RecordBatch): Int32Array {
     const f = features(batch, 'sharded-lsh learn');
     const y = labels(batch, 'sharded-lsh learn');
     checkSamples(f.values, f.width, y, sampleIds(batch), this.classes);
@@ -216,8 +260,7 @@ export class ShardedLshModel implements Classifier {
 
   /** Rebuilds a model from `toCheckpoint`'s output. */
   static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): ShardedLshModel {
-    if (ckpt.kind !== ShardedLshModel.kind) throw new UsageError(`'${source}' holds a '${ckpt.kind}' model, not '${ShardedLshModel.kind}'`);
-    if (ckpt.version !== FORMAT_VERSION) throw new DataError(`'${source}' is sharded-lsh format ${ckpt.version}; this version reads format ${FORMAT_VERSION}`);
+    checkCheckpoint(ckpt, ShardedLshModel.kind, FORMAT_VERSION, source);
     const s = ckpt.settings as unknown as ShardedLshSettings & { width: number };
     const model = new ShardedLshModel({ bits: s.bits, shards: s.shards, classes: s.classes, seed: s.seed }, backend);
     model.routerState = routerFromPlanes(tensorOf(ckpt, 'planes', [s.bits, s.width]) as Float32Array, s.width, s.bits, s.shards);
@@ -264,12 +307,17 @@ export class ShardedLshModel implements Classifier {
     const router = this.routerFor(batch);
     const column = intColumn(batch, 'shard');
     if (!column) return routeRows(batch, router, this.backend);
-    const by = batch.schema.fields.find((f) => f.name === 'shard')!.metadata.get('router');
+    const by = shardColumnRouter(batch);
     if (by !== router.fingerprint) {
       throw new DataError(`sharded-lsh: the batch's 'shard' column was made by router '${by ?? 'unknown'}', not this model's '${router.fingerprint}'; route with model.route() or drop the column`);
     }
     return column;
   }
+}
+
+/** The router fingerprint recorded on a batch's `shard` column. */
+function shardColumnRouter(batch: RecordBatch): string | undefined {
+  return batch.schema.fields.find((f) => f.name === 'shard')?.metadata.get('router');
 }
 
 /** Gathers each shard's samples, in stream order, into contiguous arrays. */

@@ -1,5 +1,6 @@
 /**
  * Scores a classifier on a labelled stream: accuracy and a confusion matrix, updated per batch.
+ * It is `predict(model)` followed by `score(classes)`, which compares the `pred` and `y` columns.
  *
  * It emits the running totals after every batch (so a progress line can show them) and the final
  * totals last; `last()` gives the result for the whole stream. Rows whose label lies outside
@@ -10,14 +11,14 @@
  * const result = await lastValueFrom(test$.pipe(evaluate(model)));
  * console.log(result.accuracy);
  *
- * @param model a `Classifier`
+ * @param model a `Predictor` (every model)
  * @returns an operator that emits an `Evaluation` per batch
  */
-import { scan, type OperatorFunction } from 'rxjs';
+import { pipe, scan, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import { labels } from '../data/batch.js';
-import type { Classifier } from '../models/model.js';
 import { DataError } from '../util/errors.js';
+import { predict, predictions, type Predictor } from './predict.js';
 
 /** Running evaluation totals. */
 export interface Evaluation {
@@ -32,13 +33,17 @@ export interface Evaluation {
 }
 
 /** Evaluates `model` on each batch and emits running totals. */
-export function evaluate(model: Classifier): OperatorFunction<RecordBatch, Evaluation> {
-  const K = model.classes;
+export function evaluate(model: Predictor): OperatorFunction<RecordBatch, Evaluation> {
+  return pipe(predict(model), score(model.classes));
+}
+
+/** Scores batches that carry a `pred` column against their labels and emits running totals. */
+export function score(classes: number): OperatorFunction<RecordBatch, Evaluation> {
+  const K = classes;
   const seed: Evaluation = { n: 0, correct: 0, accuracy: NaN, confusion: Array.from({ length: K }, () => new Array<number>(K).fill(0)) };
   return scan((acc: Evaluation, batch: RecordBatch) => {
     const y = labels(batch, 'evaluate');
-    const pred = model.predict(batch);
-    if (pred.length !== y.length) throw new DataError(`evaluate: the model returned ${pred.length} predictions for ${y.length} rows`);
+    const pred = predictions(batch, 'evaluate');
     const confusion = acc.confusion.map((row) => row.slice());
     let correct = acc.correct;
     for (let i = 0; i < y.length; i++) {

@@ -5,7 +5,7 @@
 import { describeLab } from '../lab/describe.js';
 import { runLab } from '../lab/run.js';
 import { resolveLab, type LabSpec, type ResolvedLab } from '../lab/spec.js';
-import { describePipeline } from '../cli/describe.js';
+import { describePipeline } from './describe.js';
 import { resolvePipeline } from './resolve.js';
 import { runPipeline, type RunOptions, type RunResult } from './run.js';
 import type { PipelineSpec, ResolvedPipeline } from './spec.js';

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { atomicWriteFile } from '../io/node/atomicWrite.js';
-import { VERSION } from '../version.js';
-import type { EpochRow } from './models.js';
+import { VERSION } from './version.js';
+import type { EpochRow } from './training.js';
 import type { Gates, ResolvedPipeline } from './spec.js';
 import type { ResolvedLab } from '../lab/spec.js';
 

@@ -5,11 +5,11 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { features, sampleIds, takeRows } from '../data/batch.js';
-import type { DeadLetterSink } from './deadLetters.js';
+import type { DeadLetterSink } from './node/deadLetters.js';
 import { IdSet } from './idSet.js';
-import type { SourceEvent } from './sources.js';
+import type { SourceEvent } from './node/sources.js';
 import { validateBatch } from './validate.js';
-import type { StreamState } from './onlineLearner.js';
+import type { StreamState } from './state.js';
 
 /** Validation, de-duplication and dead letters for a stream feeding `state`. */
 export class StreamIngest {

@@ -28,7 +28,7 @@ import { BACKEND_NAMES, type Backend } from '../../src/backends/backend.js';
 import { DenseAmModel, defaultDenseAmSettings } from '../../src/models/denseAm.js';
 import { makeSampleBatch, features } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 import { ShardedLshModel } from '../../src/models/shardedLsh.js';
 import { CompetingUnits } from '../../src/models/competingUnits.js';
 import { fitReadout, readoutPredict } from '../../src/models/readoutHead.js';

@@ -22,7 +22,7 @@ import { deviceKernelConfigs } from '../../src/backends/tfjs/deviceKernels.js';
 import { DenseAmModel, defaultDenseAmSettings } from '../../src/models/denseAm.js';
 import { features } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 import { addNoise } from '../../src/operators/addNoise.js';
 import { createLshRouter } from '../../src/operators/lshHash.js';
 import { Rng } from '../../src/util/random.js';

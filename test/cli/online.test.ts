@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../src/io/checkpoint.js';
-import { readStreamState } from '../../src/stream/onlineLearner.js';
+import { loadCheckpoint } from '../../src/io/node/checkpointFile.js';
+import { readStreamState } from '../../src/stream/node/onlineLearner.js';
 import { startEmitter } from '../helpers/emitter.js';
 
 const exec = promisify(execFile);

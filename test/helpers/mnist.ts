@@ -1,5 +1,5 @@
 /** Real-MNIST fixtures for tests: small, fixed slices of the bundled data. */
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 
 /** The first `n` training digits (optionally only some classes) as float32 rows and int labels. */
 export function mnistRows(n: number, opts: { split?: 'train' | 'test'; classes?: number[]; start?: number } = {}) {

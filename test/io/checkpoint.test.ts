@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../src/io/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../src/io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../../src/io/node/checkpointFile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amem-ckpt-'));
 

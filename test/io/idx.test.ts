@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeIdx, encodeIdx, readIdx, writeIdx, type IdxTensor } from '../../src/io/idx.js';
-import { loadIdxPair } from '../../src/io/idxSource.js';
+import { decodeIdx, encodeIdx, readIdx, writeIdx, type IdxTensor } from '../../src/io/node/idx.js';
+import { loadIdxPair } from '../../src/io/node/idxSource.js';
 import { DataError, UsageError } from '../../src/util/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amem-idx-'));

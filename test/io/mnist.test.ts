@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
 import { features, labels, sampleIds } from '../../src/data/batch.js';
 import { arraysSource, selectRows, shuffleRows } from '../../src/io/labelledArrays.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 
 describe('bundled MNIST', () => {
   it('has the standard 60000/10000 split of 28×28 digits with stable ids', () => {

@@ -4,7 +4,7 @@ import { createBackend } from '../../src/backends/index.js';
 import type { Backend } from '../../src/backends/backend.js';
 import { makeSampleBatch } from '../../src/data/batch.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 import { DenseAmModel, defaultDenseAmSettings, type DenseAmData } from '../../src/models/denseAm.js';
 import { normalize } from '../../src/operators/normalize.js';
 import { seedStep } from '../helpers/denseAmReference.js';

@@ -8,7 +8,7 @@ import { ClassicalHopfield } from '../../src/models/hopfieldClassical.js';
 import { DenseHopfield } from '../../src/models/hopfieldDense.js';
 import { ModernHopfield } from '../../src/models/hopfieldModern.js';
 import type { RecallResult } from '../../src/backends/kernel.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 import { Rng } from '../../src/util/random.js';
 
 const backend = await createBackend('wasm');

@@ -7,7 +7,7 @@ import { createBackend } from '../../src/backends/index.js';
 import type { Backend } from '../../src/backends/backend.js';
 import { features, withIntColumn } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 import { ShardedLshModel, type ShardedLshFitReport } from '../../src/models/shardedLsh.js';
 import { addNoise } from '../../src/operators/addNoise.js';
 import { evaluate } from '../../src/operators/evaluate.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { from } from 'rxjs';
 import { createBackend } from '../../src/backends/index.js';
 import { arraysSource } from '../../src/io/labelledArrays.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 import { ShardedLshModel } from '../../src/models/shardedLsh.js';
 import { Rng } from '../../src/util/random.js';
 import { testBatch } from '../helpers/batches.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applySettings, parseValue, resolvePipeline } from '../../src/pipeline/resolve.js';
 import type { PipelineSpec } from '../../src/pipeline/spec.js';
-import { curveEpochsFor } from '../../src/pipeline/models.js';
+import { curveEpochsFor } from '../../src/pipeline/training.js';
 import { UsageError } from '../../src/util/errors.js';
 
 const base: PipelineSpec = {

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { loadCheckpoint } from '../../src/io/node/checkpointFile.js';
 import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { UsageError } from '../../src/util/errors.js';

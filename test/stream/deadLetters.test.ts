@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
 import { readArrow } from '../../src/io/node/arrowReader.js';
-import { DeadLetterSink } from '../../src/stream/deadLetters.js';
+import { DeadLetterSink } from '../../src/stream/node/deadLetters.js';
 
 describe('DeadLetterSink', () => {
   it('keeps every rejection across many writes (regression: dictionary-encoded reasons closed the stream after one)', async () => {

@@ -7,19 +7,19 @@ import { RecordBatchStreamWriter, tableFromArrays, type RecordBatch } from 'apac
 import { createBackend } from '../../src/backends/index.js';
 import { makeSampleBatch, withIntColumn } from '../../src/data/batch.js';
 import { arraysSource } from '../../src/io/labelledArrays.js';
-import { loadMnist } from '../../src/io/mnist.js';
+import { loadMnist } from '../../src/io/node/mnist.js';
 import { readArrow } from '../../src/io/node/arrowReader.js';
 import { ShardedLshModel } from '../../src/models/shardedLsh.js';
-import { silentReporter } from '../../src/pipeline/reporter.js';
-import { learnOnline, type OnlineModel } from '../../src/stream/onlineLearner.js';
-import { openSource } from '../../src/stream/sources.js';
+import { silentReporter } from '../../src/util/reporter.js';
+import { learnOnline, type OnlineModel } from '../../src/stream/node/onlineLearner.js';
+import { openSource } from '../../src/stream/node/sources.js';
 import { Rng } from '../../src/util/random.js';
 import { firstDifference } from '../helpers/arrays.js';
 import { startEmitter } from '../helpers/emitter.js';
 import { testBatch } from '../helpers/batches.js';
 
 const settings = { bits: 8, shards: 50, classes: 10, seed: Rng.deriveSeed(12, 'model') };
-const online = (m: ShardedLshModel): OnlineModel => ({ classes: m.classes, learn: (b) => m.learn(b), checkpoint: () => m.toCheckpoint() });
+const online = (m: ShardedLshModel): OnlineModel => ({ classes: m.classes, learn: (b) => m.learn(b).predictions!, checkpoint: () => m.toCheckpoint() });
 const opts = (outDir: string) => ({ window: 1000, checkpointEvery: 10, outDir, steps: identity, reporter: silentReporter });
 
 describe('online learning from a stream', () => {
@@ -87,7 +87,7 @@ describe('online learning from a stream', () => {
       ...online(model),
       learn(b) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a model that takes 5 ms more per batch
-        return model.learn(b);
+        return model.learn(b).predictions!;
       },
     };
     const started = performance.now();

@@ -10,7 +10,8 @@ import type { RecordBatch } from 'apache-arrow';
 import { join } from 'node:path';
 import type { Backend } from '../../backends/backend.js';
 import { features } from '../../data/batch.js';
-import { saveCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
+import { type Checkpoint } from '../../io/checkpoint.js';
+import { saveCheckpoint } from '../../io/node/checkpointFile.js';
 import { collectSamples } from '../../io/collect.js';
 import { CompetingUnits, type EpochRecord, type Matrix } from '../../models/competingUnits.js';
 import type { CompetingUnitsInput } from '../../models/competingUnitsOptions.js';
@@ -18,7 +19,7 @@ import { fitReadout, readoutPredict, type ReadoutSettings, type ReadoutState } f
 import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { DataError, UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
-import { curveEpochsFor, type EpochRow, type PipelineModel } from '../models.js';
+import { curveEpochsFor, type EpochRow, type PipelineModel } from '../training.js';
 import { assertSameSettings } from './sameSettings.js';
 import { writeErrorCurve } from './errorCurve.js';
 

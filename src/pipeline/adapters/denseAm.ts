@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Checkpoint } from '../../io/checkpoint.js';
-import { saveCheckpoint } from '../../io/checkpoint.js';
+import { saveCheckpoint } from '../../io/node/checkpointFile.js';
 import { collectSamples } from '../../io/collect.js';
 import { DenseAmModel } from '../../models/denseAm.js';
 import { memoryFigure } from '../../plots/charts.js';
@@ -15,7 +15,7 @@ import { DataError, UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { assertSameSettings } from './sameSettings.js';
 import { writeErrorCurve } from './errorCurve.js';
-import type { EpochRow, PipelineModel } from '../models.js';
+import type { EpochRow, PipelineModel } from '../training.js';
 
 /** The Dense AM model as the runner sees it; `figureColumns` sets the memory grid's width. */
 export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): PipelineModel {

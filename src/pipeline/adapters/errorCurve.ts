@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lineChart } from '../../plots/charts.js';
-import type { EpochRow } from '../models.js';
+import type { EpochRow } from '../training.js';
 
 /** Writes `curve.png` into `outDir` and returns its path. */
 export async function writeErrorCurve(outDir: string, epochs: readonly EpochRow[], opts: { title: string; y?: string; logX?: boolean }): Promise<string> {

@@ -9,7 +9,7 @@ import { ShardedLshModel } from '../../models/shardedLsh.js';
 import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { assertSameSettings } from './sameSettings.js';
 import { round } from '../../util/round.js';
-import { curveEpochsFor, type EpochRow, type PipelineModel } from '../models.js';
+import { curveEpochsFor, type EpochRow, type PipelineModel } from '../training.js';
 
 /** The sharded-lsh model as the runner sees it. */
 export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
@@ -19,7 +19,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
     classes: model.classes,
     online: {
       classes: model.classes,
-      learn: (batch) => model.learn(batch),
+      learn: (batch) => model.learn(batch).predictions!,
       checkpoint: () => model.toCheckpoint(),
       restore(ckpt, path) {
         const restored = ShardedLshModel.fromCheckpoint(ckpt, model.backend, path);

@@ -13,14 +13,16 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filter, lastValueFrom, map, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import { labels, sampleIds } from '../data/batch.js';
-import { saveCheckpoint, tensorOf, type Checkpoint } from '../io/checkpoint.js';
-import type { Reporter } from '../pipeline/reporter.js';
+import { labels, sampleIds } from '../../data/batch.js';
+import { tensorOf, type Checkpoint } from '../../io/checkpoint.js';
+import { saveCheckpoint } from '../../io/node/checkpointFile.js';
+import type { Reporter } from '../../util/reporter.js';
 import { DeadLetterSink } from './deadLetters.js';
-import { IdSet } from './idSet.js';
-import { Prequential } from './prequential.js';
-import { StreamIngest } from './ingest.js';
-import { PullGate } from './pullGate.js';
+import { IdSet } from '../idSet.js';
+import { Prequential } from '../prequential.js';
+import type { StreamCounters, StreamState } from '../state.js';
+import { StreamIngest } from '../ingest.js';
+import { PullGate } from '../pullGate.js';
 import type { Source } from './sources.js';
 
 /** A model that can learn from a stream. */
@@ -31,23 +33,7 @@ export interface OnlineModel {
   checkpoint(): Checkpoint;
 }
 
-/** Stream counters, as they appear in `metrics.json` under `stream`. */
-export interface StreamCounters {
-  received: number;
-  trained: number;
-  dead_lettered: number;
-  duplicates_skipped: number;
-  batches: number;
-  sessions: number;
-}
 
-/** Everything about a stream that a checkpoint keeps besides the model. */
-export interface StreamState {
-  seen: IdSet;
-  counters: StreamCounters;
-  prequential: Prequential;
-  width?: number;
-}
 
 /** Options of `learnOnline`. */
 export interface OnlineOptions {

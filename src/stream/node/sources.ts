@@ -18,11 +18,11 @@ import { open } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
-import { makeSampleBatch } from '../data/batch.js';
-import { loadIdxPair } from '../io/idxSource.js';
-import { concatArrays, type LabelledArrays } from '../io/labelledArrays.js';
-import { loadMnist } from '../io/mnist.js';
-import { UsageError } from '../util/errors.js';
+import { makeSampleBatch } from '../../data/batch.js';
+import { loadIdxPair } from '../../io/node/idxSource.js';
+import { concatArrays, type LabelledArrays } from '../../io/labelledArrays.js';
+import { loadMnist } from '../../io/node/mnist.js';
+import { UsageError } from '../../util/errors.js';
 
 /** One thing a source produces. */
 export type SourceEvent = { batch: RecordBatch } | { error: string };

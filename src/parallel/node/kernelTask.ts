@@ -5,9 +5,9 @@
  * 100 ms, so the main thread can draw a progress bar while a long shard trains.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { BackendName, KernelRunner } from '../backends/backend.js';
-import type { TrainPrototypesArgs, TrainPrototypesResult } from '../backends/kernel.js';
-import { hostKernels } from '../backends/kernelModules.js';
+import type { BackendName, KernelRunner } from '../../backends/backend.js';
+import type { TrainPrototypesArgs, TrainPrototypesResult } from '../../backends/kernel.js';
+import { hostKernels } from '../../backends/kernelModules.js';
 
 /** A `trainPrototypes` call to run in a worker. */
 export interface TrainPrototypesTask {

@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DataError, UsageError } from '../util/errors.js';
+import { DataError, UsageError } from '../../util/errors.js';
 
 /** Element types an IDX file can hold. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';

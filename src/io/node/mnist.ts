@@ -11,9 +11,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../util/errors.js';
+import { UsageError } from '../../util/errors.js';
 import { loadIdxPair } from './idxSource.js';
-import type { LabelledArrays } from './labelledArrays.js';
+import type { LabelledArrays } from '../labelledArrays.js';
 
 /** The two standard MNIST splits. */
 export type MnistSplit = 'train' | 'test';

@@ -6,7 +6,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeVector, RecordBatchStreamWriter, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import type { Rejection } from './validate.js';
+import type { Rejection } from '../validate.js';
 
 /** Writes rejections to `path` as they come; `close()` ends the file. */
 export class DeadLetterSink {

@@ -4,10 +4,10 @@
  * job starts at once and the small ones fill the other cores).
  */
 import { MessageChannel } from 'node:worker_threads';
-import type { Backend } from '../backends/backend.js';
-import type { PrototypeSnapshot, TrainPrototypesResult } from '../backends/kernel.js';
-import type { TrainPrototypesTask, TrainPrototypesTaskResult } from '../parallel/kernelTask.js';
-import { createWorkerPool } from '../parallel/workerPool.js';
+import type { Backend } from '../../backends/backend.js';
+import type { PrototypeSnapshot, TrainPrototypesResult } from '../../backends/kernel.js';
+import type { TrainPrototypesTask, TrainPrototypesTaskResult } from '../../parallel/node/kernelTask.js';
+import { createWorkerPool } from '../../parallel/node/workerPool.js';
 
 /** One shard's training samples, in stream order. */
 export interface ShardData {
@@ -76,7 +76,7 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
     return reports;
   }
 
-  const pool = createWorkerPool(threads, new URL('../parallel/kernelTask.ts', import.meta.url));
+  const pool = createWorkerPool(threads, new URL('../../parallel/node/kernelTask.ts', import.meta.url));
   try {
     await Promise.all(
       work.map(async (d) => {

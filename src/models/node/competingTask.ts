@@ -3,9 +3,9 @@
  * ranks of one part of a minibatch, with the backend's worker kernel set. The training set and
  * the transposed powers of the weights are read from SharedArrayBuffers, so only row numbers travel.
  */
-import type { BackendName, KernelRunner } from '../backends/backend.js';
-import { hostKernels } from '../backends/kernelModules.js';
-import { rankRows, type Ranks } from '../models/competingRanks.js';
+import type { BackendName, KernelRunner } from '../../backends/backend.js';
+import { hostKernels } from '../../backends/kernelModules.js';
+import { rankRows, type Ranks } from '../competingRanks.js';
 
 /** One part of a minibatch. */
 export interface CompetingTask {

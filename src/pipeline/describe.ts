@@ -2,9 +2,10 @@
  * `amem-flow describe`: the pipeline as a graph (source → steps → model → evaluations) followed
  * by every resolved setting, so a user sees what `--set` can change and what a run will do.
  */
-import type { ResolvedPipeline, StepSpec } from '../pipeline/spec.js';
-import { openData } from '../pipeline/data.js';
-import { describeStep } from '../pipeline/steps.js';
+import type { ResolvedPipeline, StepSpec } from './spec.js';
+import { openData } from './data.js';
+import { describeStep } from './steps.js';
+import { flattenSettings } from '../util/settings.js';
 
 /** Renders a resolved pipeline for humans. */
 export function describePipeline(spec: ResolvedPipeline): string {
@@ -35,15 +36,4 @@ function settingsList(settings: object): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${fmt(v)}`)
     .join(' ');
-}
-
-/** Every setting as a dotted path and its JSON value. */
-export function flattenSettings(value: unknown, prefix = ''): [string, string][] {
-  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return [[prefix, JSON.stringify(value)]];
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) return [[prefix, Array.isArray(value) ? '[]' : '{}']];
-    return entries.flatMap(([k, v]) => flattenSettings(v, prefix ? `${prefix}.${k}` : k));
-  }
-  return [[prefix, JSON.stringify(value)]];
 }

@@ -16,10 +16,10 @@ import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lastValueFrom, of } from 'rxjs';
 import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
-import { concatBatches, labels, sampleIds, takeRows, withIntColumn } from '../data/batch.js';
-import { addNoise, type AddNoiseOptions } from '../operators/addNoise.js';
-import { UsageError } from '../util/errors.js';
-import { Rng } from '../util/random.js';
+import { concatBatches, labels, sampleIds, takeRows, withIntColumn } from '../../data/batch.js';
+import { addNoise, type AddNoiseOptions } from '../../operators/addNoise.js';
+import { UsageError } from '../../util/errors.js';
+import { Rng } from '../../util/random.js';
 import { openSource } from './sources.js';
 
 /** How to shape the emitted stream. */

@@ -3,8 +3,8 @@
  * activations) of one part of a minibatch, with the worker's own instance of the backend. The
  * training set is read from a SharedArrayBuffer, so only row numbers and the memories travel.
  */
-import type { Backend, BackendName } from '../backends/backend.js';
-import { createBackend } from '../backends/index.js';
+import type { Backend, BackendName } from '../../backends/backend.js';
+import { createBackend } from '../../backends/index.js';
 
 /** One part of a minibatch. */
 export interface DenseAmTask {

@@ -5,9 +5,9 @@
  * @example
  * const train = loadIdxPair('emnist-letters-train-images-idx3-ubyte.gz', 'emnist-letters-train-labels-idx1-ubyte.gz');
  */
-import { DataError } from '../util/errors.js';
+import { DataError } from '../../util/errors.js';
 import { readIdx } from './idx.js';
-import type { LabelledArrays } from './labelledArrays.js';
+import type { LabelledArrays } from '../labelledArrays.js';
 
 /** Loads images and labels from IDX files; ids count from `idOffset` in file order. */
 export function loadIdxPair(imagesPath: string, labelsPath: string, idOffset = 0): LabelledArrays {
