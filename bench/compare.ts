@@ -38,7 +38,9 @@ function smokeSets(repo: string, file: string): string[] {
 }
 
 function runDefs(repo: string): RunDef[] {
-  const files = readdirSync(join(repo, 'pipelines')).filter((f) => f.endsWith('.ts')).sort();
+  const files = readdirSync(join(repo, 'pipelines'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
   return [
     ...files.map((f) => ({ name: `${f.slice(0, -3)} (smoke)`, pipeline: `pipelines/${f}`, sets: smokeSets(repo, `pipelines/${f}`) })),
     { name: 'sharded-mnist (full)', pipeline: 'pipelines/sharded-mnist.ts', sets: [] },
@@ -77,7 +79,11 @@ function sha(data: Uint8Array | string): string {
 function checkpointContent(bytes: Uint8Array): string {
   const table = tableFromIPC(bytes);
   const h = createHash('sha256');
-  h.update(JSON.stringify(stable({ kind: table.schema.metadata.get('amem.kind'), version: table.schema.metadata.get('amem.version'), settings: JSON.parse(table.schema.metadata.get('amem.settings') ?? '{}') })));
+  h.update(
+    JSON.stringify(
+      stable({ kind: table.schema.metadata.get('amem.kind'), version: table.schema.metadata.get('amem.version'), settings: JSON.parse(table.schema.metadata.get('amem.settings') ?? '{}') }),
+    ),
+  );
   for (const field of [...table.schema.fields].sort((a, b) => a.name.localeCompare(b.name))) {
     const values = table.batches[0].getChild(field.name)!.data[0].children[0].values as ArrayBufferView;
     h.update(field.name);
@@ -93,11 +99,20 @@ function fingerprint(repo: string, def: RunDef, backend: string, out: string): F
   try {
     stdout = execFileSync(process.execPath, argv, { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    return { metrics: '', files: {}, error: String((err as { stderr?: string }).stderr ?? err).trim().split('\n').at(-1) };
+    return {
+      metrics: '',
+      files: {},
+      error: String((err as { stderr?: string }).stderr ?? err)
+        .trim()
+        .split('\n')
+        .at(-1),
+    };
   }
   const metrics = JSON.parse(stdout) as Record<string, unknown>;
   const files: Fingerprint['files'] = {};
-  for (const f of readdirSync(out).filter((n) => n.endsWith('.arrow') && !n.startsWith('dead-letters')).sort()) {
+  for (const f of readdirSync(out)
+    .filter((n) => n.endsWith('.arrow') && !n.startsWith('dead-letters'))
+    .sort()) {
     const bytes = readFileSync(join(out, f));
     files[f] = { bytes: sha(bytes), content: checkpointContent(bytes) };
   }
@@ -115,7 +130,22 @@ function checkout(rev: string): { dir: string; sha: string } {
   }
   const wasm = join(dir, 'src/backends/wasm/kernels.wasm');
   if (!existsSync(wasm) && existsSync(join(dir, 'src/backends/wasm/assembly/kernels.ts'))) {
-    execFileSync(process.execPath, [resolve('node_modules/assemblyscript/bin/asc.js'), 'src/backends/wasm/assembly/kernels.ts', '--outFile', 'src/backends/wasm/kernels.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'], { cwd: dir, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [
+        resolve('node_modules/assemblyscript/bin/asc.js'),
+        'src/backends/wasm/assembly/kernels.ts',
+        '--outFile',
+        'src/backends/wasm/kernels.wasm',
+        '-O3',
+        '--runtime',
+        'stub',
+        '--noAssert',
+        '--enable',
+        'simd',
+      ],
+      { cwd: dir, stdio: 'inherit' },
+    );
   }
   return { dir, sha };
 }

@@ -68,7 +68,7 @@ const backends = (args.backends?.split(',') as BackendName[] | undefined) ?? ava
 const results: Record<string, unknown> = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, date: new Date().toISOString(), backends };
 const rows: [string, string, string, string][] = [];
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
-const perBackend = (section: string) => ((results[section] ??= {}) as Record<string, Record<string, unknown>>);
+const perBackend = (section: string) => (results[section] ??= {}) as Record<string, Record<string, unknown>>;
 
 function best(reps: number, fn: () => void): number {
   let ms = Infinity;
@@ -85,7 +85,11 @@ if (only.has('ops')) {
     const b = await createBackend(name);
     const tf = b.tf;
     const out: Record<string, unknown> = {};
-    for (const [m, k, n] of [[100, 784, 1000], [100, 784, 10000], [1000, 784, 100]] as const) {
+    for (const [m, k, n] of [
+      [100, 784, 1000],
+      [100, 784, 10000],
+      [1000, 784, 100],
+    ] as const) {
       const a = tf.randomUniform([m, k]);
       const w = tf.randomUniform([k, n]);
       const reps = name === 'cpu' ? 2 : 8;
@@ -98,9 +102,12 @@ if (only.has('ops')) {
     }
     const one = tf.scalar(1);
     const dispatches = 20000;
-    const us = (best(3, () => {
-      for (let i = 0; i < dispatches; i++) tf.add(one, one).dispose();
-    }) * 1000) / dispatches;
+    const us =
+      (best(3, () => {
+        for (let i = 0; i < dispatches; i++) tf.add(one, one).dispose();
+      }) *
+        1000) /
+      dispatches;
     one.dispose();
     out.op_dispatch_us = round(us, 2);
     rows.push([name, 'one tiny op (add of scalars, with dispose)', `${round(us, 2)} µs`, '']);
@@ -119,7 +126,10 @@ if (only.has('sharded')) {
     const visits = fit.shards.reduce((a, s) => a + s.visits, 0);
     const out: Record<string, unknown> = { fit_s: round(fit.seconds, 3), sample_visits: visits, epochs: fit.epochMisses.length };
     rows.push([name, 'sharded-lsh: train 60000 digits to convergence (2 threads)', `${round(fit.seconds, 2)} s`, `${fit.epochMisses.length} epochs, ${(visits / 1e6).toFixed(2)} M visits`]);
-    for (const [label, batch] of [['clean', clean], ['noisy', noisy]] as const) {
+    for (const [label, batch] of [
+      ['clean', clean],
+      ['noisy', noisy],
+    ] as const) {
       let routed = batch;
       const hashMs = best(3, () => (routed = withIntColumn(batch, 'shard', routeRows(batch, model.router!, b), routerMetadata(model.router!))));
       const predictMs = best(3, () => model.predict(routed));
@@ -148,8 +158,18 @@ if (only.has('full')) {
   for (const name of backends) {
     const { metrics, wall_s } = cli(`full-${name}`, name, []);
     const t = metrics.timings;
-    perBackend('full')[name] = { wall_s: round(wall_s), timings: t, peak_rss_mb: metrics.memory.peak_rss_mb, accuracy: Object.fromEntries(Object.entries(metrics.evaluations).map(([k, v]) => [k, v.accuracy])) };
-    rows.push([name, 'sharded-mnist pipeline: train, curve, 4 evaluations (process)', `${round(wall_s)} s wall`, `${metrics.memory.peak_rss_mb} MB peak; fit ${t.fit_s} s, curve ${t.curve_s} s, evaluate ${t.evaluate_s} s`]);
+    perBackend('full')[name] = {
+      wall_s: round(wall_s),
+      timings: t,
+      peak_rss_mb: metrics.memory.peak_rss_mb,
+      accuracy: Object.fromEntries(Object.entries(metrics.evaluations).map(([k, v]) => [k, v.accuracy])),
+    };
+    rows.push([
+      name,
+      'sharded-mnist pipeline: train, curve, 4 evaluations (process)',
+      `${round(wall_s)} s wall`,
+      `${metrics.memory.peak_rss_mb} MB peak; fit ${t.fit_s} s, curve ${t.curve_s} s, evaluate ${t.evaluate_s} s`,
+    ]);
   }
 }
 
@@ -158,8 +178,19 @@ if (only.has('cap10000')) {
     const { metrics } = cli(`cap10000-${name}`, name, ['train.epochs=10000', 'train.curveEpochs=off', 'evaluate=[]', 'expect={}', 'outputs.plots=false'], ['--seed', '0']);
     const tr = metrics.training as { sample_visits: number; converged_shards: number };
     const us = (1e6 * metrics.timings.fit_s) / tr.sample_visits;
-    perBackend('cap10000')[name] = { fit_s: metrics.timings.fit_s, sample_visits: tr.sample_visits, us_per_visit: round(us, 3), converged_shards: tr.converged_shards, peak_rss_mb: metrics.memory.peak_rss_mb };
-    rows.push([name, 'sharded-lsh: cap 10000 epochs, seed 0 hash (2 shards never converge)', `${metrics.timings.fit_s} s`, `${(tr.sample_visits / 1e6).toFixed(1)} M visits, ${round(us, 3)} µs/visit, ${metrics.memory.peak_rss_mb} MB peak`]);
+    perBackend('cap10000')[name] = {
+      fit_s: metrics.timings.fit_s,
+      sample_visits: tr.sample_visits,
+      us_per_visit: round(us, 3),
+      converged_shards: tr.converged_shards,
+      peak_rss_mb: metrics.memory.peak_rss_mb,
+    };
+    rows.push([
+      name,
+      'sharded-lsh: cap 10000 epochs, seed 0 hash (2 shards never converge)',
+      `${metrics.timings.fit_s} s`,
+      `${(tr.sample_visits / 1e6).toFixed(1)} M visits, ${round(us, 3)} µs/visit, ${metrics.memory.peak_rss_mb} MB peak`,
+    ]);
   }
 }
 
@@ -191,8 +222,20 @@ if (only.has('online')) {
   ];
   for (const r of runs) {
     const m = await onlineFromSocket(r.pipeline, r.backend, join(dirname(args.out), `online-${r.model}-${r.backend}`));
-    perBackend('online')[`${r.backend}${r.model === 'dense-am' ? '-dense-am' : ''}`] = { model: r.model, samples: m.stream.trained, samples_per_s: m.stream.samples_per_s, seconds: m.stream.seconds, peak_rss_mb: m.memory.peak_rss_mb, test_accuracy: m.evaluations.test.accuracy };
-    rows.push([r.backend, `${r.pipeline.slice(10, -3)} from a socket, 10×MNIST (600000 samples)`, `${m.stream.samples_per_s.toLocaleString('en-US')} samples/s`, `${m.stream.seconds} s, ${m.memory.peak_rss_mb} MB peak, test accuracy ${m.evaluations.test.accuracy}`]);
+    perBackend('online')[`${r.backend}${r.model === 'dense-am' ? '-dense-am' : ''}`] = {
+      model: r.model,
+      samples: m.stream.trained,
+      samples_per_s: m.stream.samples_per_s,
+      seconds: m.stream.seconds,
+      peak_rss_mb: m.memory.peak_rss_mb,
+      test_accuracy: m.evaluations.test.accuracy,
+    };
+    rows.push([
+      r.backend,
+      `${r.pipeline.slice(10, -3)} from a socket, 10×MNIST (600000 samples)`,
+      `${m.stream.samples_per_s.toLocaleString('en-US')} samples/s`,
+      `${m.stream.seconds} s, ${m.memory.peak_rss_mb} MB peak, test accuracy ${m.evaluations.test.accuracy}`,
+    ]);
   }
 }
 
@@ -212,15 +255,18 @@ if (only.has('dense')) {
     const epochTimes = async (epochs: number, workers: number): Promise<number[]> => {
       const times: number[] = [];
       let last = performance.now();
-      await model.fit({ x: x.subarray(0, samples * D), y: train.y.subarray(0, samples) }, {
-        epochs,
-        batchSize: B,
-        workers,
-        onEpoch: () => {
-          times.push(((performance.now() - last) / 1000) * (60000 / samples));
-          last = performance.now();
+      await model.fit(
+        { x: x.subarray(0, samples * D), y: train.y.subarray(0, samples) },
+        {
+          epochs,
+          batchSize: B,
+          workers,
+          onEpoch: () => {
+            times.push(((performance.now() - last) / 1000) * (60000 / samples));
+            last = performance.now();
+          },
         },
-      });
+      );
       return times;
     };
     const twoThreads = await epochTimes(name === 'cpu' ? 1 : 3, 2);
@@ -236,7 +282,14 @@ if (only.has('dense')) {
     const stepMs = best(reps, () => b.run('denseAmGradient', args));
     const a = new Float32Array(K * B).map(() => Math.random() * 400 - 200);
     const coreMs = best(reps, () => (name === 'wasm' ? wasmDenseAmCore : cpuDenseAmCore)({ a, lab: new Float32Array(K * Nc), K, B, classes: Nc, power: 20, temperature: 540, targets, lossPower: 30 }));
-    const out: Record<string, unknown> = { epoch_s: round(epochS), first_epoch_s: round(twoThreads[0]), one_thread_epoch_s: oneThreadS === undefined ? null : round(oneThreadS), step_ms: round(stepMs), core_ms: round(coreMs), matmul_and_copies_ms: round(stepMs - coreMs) };
+    const out: Record<string, unknown> = {
+      epoch_s: round(epochS),
+      first_epoch_s: round(twoThreads[0]),
+      one_thread_epoch_s: oneThreadS === undefined ? null : round(oneThreadS),
+      step_ms: round(stepMs),
+      core_ms: round(coreMs),
+      matmul_and_copies_ms: round(stepMs - coreMs),
+    };
     const detail = name === 'cpu' ? 'from 6 minibatches × 10' : `two threads (first epoch, with start-up: ${round(twoThreads[0])} s; one thread: ${round(oneThreadS!)} s)`;
     rows.push([name, 'dense-am: one training epoch, 60000 digits (K=100, n=20, minibatch 1000)', `${round(epochS)} s`, detail]);
     rows.push([name, 'dense-am: one minibatch gradient, one thread', `${round(stepMs)} ms`, `elementwise core ${round(coreMs)} ms, matmuls + copies ${round(stepMs - coreMs)} ms`]);
@@ -244,7 +297,12 @@ if (only.has('dense')) {
       const deviceMs = best(3, () => deviceDenseAmGradient(args, { tf: b.tf }));
       const tiledMs = best(2, () => tiledGradient(b.tf, args.xi, xb, yb, { K, N: D, Nc, n: 20, m: 30, T: 540 }));
       Object.assign(out, { tiled_step_ms: round(tiledMs), ncfold_tfjs_ops_step_ms: round(deviceMs) });
-      rows.push([name, 'dense-am step: seeds’ tiled formulation (tfjs ops)', `${round(tiledMs)} ms`, `${round(tiledMs / deviceMs, 1)}× the Nc-fold algebra in the same ops (${round(deviceMs)} ms), ${round(tiledMs / stepMs, 1)}× ours (${round(stepMs)} ms)`]);
+      rows.push([
+        name,
+        'dense-am step: seeds’ tiled formulation (tfjs ops)',
+        `${round(tiledMs)} ms`,
+        `${round(tiledMs / deviceMs, 1)}× the Nc-fold algebra in the same ops (${round(deviceMs)} ms), ${round(tiledMs / stepMs, 1)}× ours (${round(stepMs)} ms)`,
+      ]);
     }
     perBackend('dense')[name] = out;
   }
@@ -255,8 +313,20 @@ if (only.has('densefull')) {
   for (const name of backends.filter((b) => b !== 'cpu')) {
     const { metrics, wall_s } = cli(`dense-am-${name}`, name, ['expect={}'], ['--epochs', '5'], 'pipelines/dense-am-mnist.ts');
     const tr = metrics.training as { seconds_per_epoch: number; best_test_error: number };
-    perBackend('densefull')[name] = { wall_s: round(wall_s), epochs: 5, seconds_per_epoch: tr.seconds_per_epoch, peak_rss_mb: metrics.memory.peak_rss_mb, test_accuracy: metrics.evaluations.test.accuracy, timings: metrics.timings };
-    rows.push([name, 'dense-am-mnist pipeline, 5 epochs (each scored on the test set), process', `${round(wall_s)} s wall`, `${tr.seconds_per_epoch} s/epoch, ${metrics.memory.peak_rss_mb} MB peak, test accuracy ${metrics.evaluations.test.accuracy}`]);
+    perBackend('densefull')[name] = {
+      wall_s: round(wall_s),
+      epochs: 5,
+      seconds_per_epoch: tr.seconds_per_epoch,
+      peak_rss_mb: metrics.memory.peak_rss_mb,
+      test_accuracy: metrics.evaluations.test.accuracy,
+      timings: metrics.timings,
+    };
+    rows.push([
+      name,
+      'dense-am-mnist pipeline, 5 epochs (each scored on the test set), process',
+      `${round(wall_s)} s wall`,
+      `${tr.seconds_per_epoch} s/epoch, ${metrics.memory.peak_rss_mb} MB peak, test accuracy ${metrics.evaluations.test.accuracy}`,
+    ]);
   }
 }
 
@@ -282,7 +352,13 @@ if (only.has('competing')) {
       const xb = x.subarray(0, 100 * 784);
       const currentsMs = best(name === 'cpu' ? 3 : 20, () => b.run('competingCurrents', { wT, hidden: H, x: xb, rows: 100, width: 784 }));
       const stepMs = best(name === 'cpu' ? 3 : 20, () => m.partialFit({ values: xb, rows: 100, cols: 784 }));
-      out[`h${H}`] = { epoch_s: round(one), two_threads_epoch_s: two === undefined ? null : round(two), minibatch_ms: round(stepMs), currents_ms: round(currentsMs), rank_and_update_ms: round(stepMs - currentsMs) };
+      out[`h${H}`] = {
+        epoch_s: round(one),
+        two_threads_epoch_s: two === undefined ? null : round(two),
+        minibatch_ms: round(stepMs),
+        currents_ms: round(currentsMs),
+        rank_and_update_ms: round(stepMs - currentsMs),
+      };
       const detail = `${two === undefined ? '' : `two threads ${round(two)} s; `}a minibatch: ${round(stepMs)} ms, of which currents ${round(currentsMs)} ms${name === 'cpu' ? `; from ${samples} digits` : ''}`;
       rows.push([name, `competing-units: one epoch, 60000 digits, ${H} hidden units, minibatch 100, one thread`, `${round(one)} s`, detail]);
     }

@@ -21,7 +21,9 @@ export { addNoise, type AddNoiseOptions } from './operators/addNoise.js';
 export { lshHash, createLshRouter, routerFromPlanes, routeRows, routerMetadata, type LshRouter, type LshHashOptions } from './operators/lshHash.js';
 export { routeByShard, shardOf } from './operators/routeByShard.js';
 export { minibatch, type MinibatchOptions } from './operators/minibatch.js';
-export { evaluate, type Evaluation } from './operators/evaluate.js';
+export { evaluate, score, type Evaluation } from './operators/evaluate.js';
+export { predict, type Predictor } from './operators/predict.js';
+export { trainStep, type Learner, type StepOptions } from './operators/trainStep.js';
 
 export type { Backend, BackendName, KernelRunner, TensorOps } from './backends/backend.js';
 export type { KernelCatalog, KernelName, KernelConfig } from './backends/kernel.js';

@@ -61,27 +61,27 @@ export type DenseAmCore = (args: DenseAmCoreArgs) => DenseAmCoreResult;
 
 /** ξ·U overlaps (K × B) and the label weights (K × Nc); leaves vᵀ (D × B) on the backend for the caller. */
 function overlaps(tf: TensorOps, a: DenseAmArgs) {
-    const { xi, x, rows: B, width: D, classes: Nc, memories: K } = a;
-    const U = D + Nc;
-    // vᵀ is transposed here and uploaded once: tfjs-wasm's transposeB path is 8× slower (85 vs 10.6 ms
-    // at 100×784·784×1000), and the backward pass reuses vᵀ.
-    const xT = tf.tensor2d(transpose(x, B, D), [D, B]);
-    // Pixel and label blocks split here: tfjs-cpu's slice takes ~290 ms for this 100×794 matrix.
-    const pix = new Float32Array(K * D);
-    const lab = new Float32Array(K * Nc);
-    for (let mu = 0; mu < K; mu++) {
-      pix.set(xi.subarray(mu * U, mu * U + D), mu * D);
-      lab.set(xi.subarray(mu * U + D, (mu + 1) * U), mu * Nc);
-    }
-    const out = tf.tidy(() => tf.matMul(tf.tensor2d(pix, [K, D]), xT));
-    const over = out.dataSync() as Float32Array;
-    out.dispose();
-    for (let mu = 0; mu < K; mu++) {
-      let s = 0;
-      for (let c = 0; c < Nc; c++) s += lab[mu * Nc + c];
-      for (let b = 0; b < B; b++) over[mu * B + b] -= s;
-    }
-    return { a: over, lab, xT };
+  const { xi, x, rows: B, width: D, classes: Nc, memories: K } = a;
+  const U = D + Nc;
+  // vᵀ is transposed here and uploaded once: tfjs-wasm's transposeB path is 8× slower (85 vs 10.6 ms
+  // at 100×784·784×1000), and the backward pass reuses vᵀ.
+  const xT = tf.tensor2d(transpose(x, B, D), [D, B]);
+  // Pixel and label blocks split here: tfjs-cpu's slice takes ~290 ms for this 100×794 matrix.
+  const pix = new Float32Array(K * D);
+  const lab = new Float32Array(K * Nc);
+  for (let mu = 0; mu < K; mu++) {
+    pix.set(xi.subarray(mu * U, mu * U + D), mu * D);
+    lab.set(xi.subarray(mu * U + D, (mu + 1) * U), mu * Nc);
+  }
+  const out = tf.tidy(() => tf.matMul(tf.tensor2d(pix, [K, D]), xT));
+  const over = out.dataSync() as Float32Array;
+  out.dispose();
+  for (let mu = 0; mu < K; mu++) {
+    let s = 0;
+    for (let c = 0; c < Nc; c++) s += lab[mu * Nc + c];
+    for (let b = 0; b < B; b++) over[mu * B + b] -= s;
+  }
+  return { a: over, lab, xT };
 }
 
 /** Class activations of a batch: tfjs matmul, then the backend's fused core. */
@@ -93,20 +93,20 @@ export function hostDenseAmActivations(tf: TensorOps, core: DenseAmCore, args: D
 
 /** Activations and descent direction of a minibatch: tfjs matmuls around the backend's fused core. */
 export function hostDenseAmGradient(tf: TensorOps, core: DenseAmCore, args: DenseAmGradientArgs): DenseAmGradient {
-      const { rows: B, width: D, classes: Nc, memories: K, power: n, lossPower: m, temperature: T } = args;
-      const { a, lab, xT } = overlaps(tf, args);
-      const r = core({ a, lab, K, B, classes: Nc, power: n, temperature: T, targets: args.targets, lossPower: m });
-      // H·v as (vᵀ·Hᵀ)ᵀ: D × K, read back transposed.
-      const dT = tf.tidy(() => tf.matMul(xT, tf.tensor2d(transpose(r.h!, K, B), [B, K])));
-      const dPixT = dT.dataSync() as Float32Array;
-      tf.dispose([dT, xT]);
-      const U = D + Nc;
-      const direction = new Float32Array(K * U);
-      for (let mu = 0; mu < K; mu++) {
-        for (let j = 0; j < D; j++) direction[mu * U + j] = dPixT[j * K + mu];
-        direction.set(r.dLab!.subarray(mu * Nc, (mu + 1) * Nc), mu * U + D);
-      }
-      return { activations: r.activations, direction, logScale: directionLogScale(n, m, T, r.emax!) };
+  const { rows: B, width: D, classes: Nc, memories: K, power: n, lossPower: m, temperature: T } = args;
+  const { a, lab, xT } = overlaps(tf, args);
+  const r = core({ a, lab, K, B, classes: Nc, power: n, temperature: T, targets: args.targets, lossPower: m });
+  // H·v as (vᵀ·Hᵀ)ᵀ: D × K, read back transposed.
+  const dT = tf.tidy(() => tf.matMul(xT, tf.tensor2d(transpose(r.h!, K, B), [B, K])));
+  const dPixT = dT.dataSync() as Float32Array;
+  tf.dispose([dT, xT]);
+  const U = D + Nc;
+  const direction = new Float32Array(K * U);
+  for (let mu = 0; mu < K; mu++) {
+    for (let j = 0; j < D; j++) direction[mu * U + j] = dPixT[j * K + mu];
+    direction.set(r.dLab!.subarray(mu * Nc, (mu + 1) * Nc), mu * U + D);
+  }
+  return { activations: r.activations, direction, logScale: directionLogScale(n, m, T, r.emax!) };
 }
 
 /** ln of the seeds' factor T^(n−1)·max|t−c|^(2m−1) that the float32 direction leaves out (−∞ when there is no error). */

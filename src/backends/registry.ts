@@ -31,11 +31,6 @@ export function getKernel<K extends KernelName>(kernelName: K, backendName: stri
   return config.kernelFunc as unknown as KernelFunc<K>;
 }
 
-/** Whether a backend has registered a kernel. */
-export function hasKernel(kernelName: KernelName, backendName: string): boolean {
-  return registry.has(key(kernelName, backendName));
-}
-
 /** Every kernel registered for a backend, in catalog order. */
 export function kernelsFor(backendName: string): AnyKernelConfig[] {
   return KERNEL_NAMES.flatMap((k) => registry.get(key(k, backendName)) ?? []);

@@ -44,7 +44,7 @@ export function emitCommand<T>(y: Argv<T>, run: (fn: () => Promise<void>) => Pro
 }
 
 /** Parses `--noise`: pm1, flip:P or gaussian:SIGMA. */
-export function parseNoise(text: string, seed: number): AddNoiseOptions {
+function parseNoise(text: string, seed: number): AddNoiseOptions {
   const [kind, value] = text.split(':');
   if (kind === 'pm1' && value === undefined) return { kind, seed };
   if (kind === 'flip' && value !== undefined) return { kind, p: Number(value), seed };

@@ -12,20 +12,7 @@
  * Batches are immutable. Helpers here read columns as zero-copy typed-array views and build new
  * batches that share every unchanged column. Only re-batching (take, concat) copies.
  */
-import {
-  DataType,
-  Field,
-  FixedSizeList,
-  Float32,
-  Int32,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Type,
-  Uint8,
-  type Data,
-} from 'apache-arrow';
+import { DataType, Field, FixedSizeList, Float32, Int32, makeData, RecordBatch, Schema, Struct, Type, Uint8, type Data } from 'apache-arrow';
 import { DataError } from '../util/errors.js';
 
 /** Feature storage types: raw bytes or float32. */

@@ -12,22 +12,7 @@
  * saveCheckpoint('model.arrow', { kind: 'sharded-lsh', version: 1, settings, tensors: { sums: { data, shape: [50, 10, 784] } } });
  * const ckpt = loadCheckpoint('model.arrow', 'sharded-lsh');
  */
-import {
-  DataType,
-  Field,
-  FixedSizeList,
-  Float32,
-  Float64,
-  Int32,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  tableFromIPC,
-  tableToIPC,
-  Type,
-} from 'apache-arrow';
+import { DataType, Field, FixedSizeList, Float32, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
 import { DataError, UsageError } from '../util/errors.js';
 
 /** Tensor element storage. */

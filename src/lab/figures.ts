@@ -27,7 +27,17 @@ export async function recallFigures(outDir: string, set: PatternSet, target: num
   const order = ['stored', 'corrupted', ...results.map((r) => r.label)].join(' | ');
   await write('recall.png', memoryFigure(tiles, { count: 2 + results.length, shape: set.shape, cols: 2 + results.length, scale: 'ink', range: [-1, 1], zoom: 4, title: order }));
   const shown = Math.min(set.count, 100);
-  await write('stored.png', memoryFigure(Float32Array.from(set.values.subarray(0, shown * N)), { count: shown, shape: set.shape, cols: Math.min(shown, 10), scale: 'ink', range: [-1, 1], title: `stored patterns (${shown} of ${set.count})` }));
+  await write(
+    'stored.png',
+    memoryFigure(Float32Array.from(set.values.subarray(0, shown * N)), {
+      count: shown,
+      shape: set.shape,
+      cols: Math.min(shown, 10),
+      scale: 'ink',
+      range: [-1, 1],
+      title: `stored patterns (${shown} of ${set.count})`,
+    }),
+  );
   for (const { label, result } of results) {
     const e = result.energy!;
     const stride = Math.max(1, Math.ceil(e.length / 2000));
@@ -54,13 +64,22 @@ function pickPatterns(d: Int32Array, P: number, target: number): number[] {
     return { mu, m };
   });
   closest.sort((a, b) => a.m - b.m || a.mu - b.mu);
-  return [target, ...closest.filter((c) => c.mu !== target).slice(0, MAX_DISTANCE_SERIES - 1).map((c) => c.mu)];
+  return [
+    target,
+    ...closest
+      .filter((c) => c.mu !== target)
+      .slice(0, MAX_DISTANCE_SERIES - 1)
+      .map((c) => c.mu),
+  ];
 }
 
 /** Writes capacity.png: fraction of trials recalled exactly against the number of stored patterns. */
 export async function capacityFigure(outDir: string, points: SeriesPoint[], spec: ResolvedLab): Promise<string> {
   const path = join(outDir, 'capacity.png');
   const source = spec.patterns.source === 'mnist' ? 'MNIST digits' : 'random patterns';
-  writeFileSync(path, await lineChart(points, { x: 'stored patterns P', y: 'fraction recalled exactly', title: `capacity: ${source}, ${Math.round(100 * spec.flip)}% flipped, ${spec.trials} trials`, logX: true }));
+  writeFileSync(
+    path,
+    await lineChart(points, { x: 'stored patterns P', y: 'fraction recalled exactly', title: `capacity: ${source}, ${Math.round(100 * spec.flip)}% flipped, ${spec.trials} trials`, logX: true }),
+  );
   return path;
 }

@@ -37,7 +37,11 @@ export async function storedPatterns(spec: ResolvedLab, P: number): Promise<Patt
   if (select === 'distinct') {
     if (P > 10) throw new UsageError(`patterns.select 'distinct' takes one digit of each class, so at most 10; got ${P} (use 'first')`);
     const seen = new Set<number>();
-    for (let r = 0; r < data.y.length && rows.length < P; r++) if (!seen.has(data.y[r])) (seen.add(data.y[r]), rows.push(r));
+    for (let r = 0; r < data.y.length && rows.length < P; r++) {
+      if (seen.has(data.y[r])) continue;
+      seen.add(data.y[r]);
+      rows.push(r);
+    }
   } else {
     if (P > data.y.length) throw new UsageError(`asked for ${P} patterns; MNIST has ${data.y.length} training digits`);
     for (let r = 0; r < P; r++) rows.push(r);

@@ -64,7 +64,17 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
       const nearest = distances.indexOf(Math.min(...distances));
       const exact = distances[target] === 0;
       evaluations[label] = { accuracy: exact ? 1 : 0, n: 1, correct: exact ? 1 : 0, seconds: round(seconds, 4), confusion: [] };
-      models[label] = { exact, hamming_to_target: distances[target], nearest_pattern: nearest, sweeps: r.sweeps, updates: r.updates, flips: r.flips, converged: r.converged, energy_start: r.energy![0], energy_end: r.energy!.at(-1) };
+      models[label] = {
+        exact,
+        hamming_to_target: distances[target],
+        nearest_pattern: nearest,
+        sweeps: r.sweeps,
+        updates: r.updates,
+        flips: r.flips,
+        converged: r.converged,
+        energy_start: r.energy![0],
+        energy_end: r.energy!.at(-1),
+      };
       summary.push([label, `${exact ? 'recalled exactly' : `${distances[target]} units off the target`}; nearest pattern ${nearest}; ${r.sweeps} ${m.kind === 'modern' ? 'steps' : 'sweeps'}`]);
       results.push({ label, result: r });
     }

@@ -15,14 +15,20 @@ import { UsageError } from '../util/errors.js';
 const int = () => z.number().int();
 
 /** One recall model and its settings. */
-export const RecallModelSchema = z.discriminatedUnion('kind', [
+const RecallModelSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('classical'), name: z.string().optional(), threshold: z.number().default(0) }),
   z.strictObject({ kind: z.literal('dense'), name: z.string().optional(), power: int().min(2).max(100).default(20), rectified: z.boolean().default(true) }),
-  z.strictObject({ kind: z.literal('modern'), name: z.string().optional(), beta: z.number().positive().default(1), tolerance: z.number().positive().default(1e-6), maxSteps: int().min(1).default(10) }),
+  z.strictObject({
+    kind: z.literal('modern'),
+    name: z.string().optional(),
+    beta: z.number().positive().default(1),
+    tolerance: z.number().positive().default(1e-6),
+    maxSteps: int().min(1).default(10),
+  }),
 ]);
 
 /** A whole recall-lab pipeline. */
-export const LabSchema = z.strictObject({
+const LabSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
   description: z.string().default(''),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),

@@ -153,7 +153,10 @@ export class CompetingUnits {
           seconds: (performance.now() - started) / 1000,
         };
         this.history.push(record);
-        if (o.verbose) process.stderr.write(`competing-units: epoch ${record.epoch}, lr ${lr.toPrecision(3)}, max change ${record.maxChange.toPrecision(3)}, norms ${record.normMin.toFixed(4)}–${record.normMax.toFixed(4)}, ${record.seconds.toFixed(2)} s\n`);
+        if (o.verbose)
+          process.stderr.write(
+            `competing-units: epoch ${record.epoch}, lr ${lr.toPrecision(3)}, max change ${record.maxChange.toPrecision(3)}, norms ${record.normMin.toFixed(4)}–${record.normMax.toFixed(4)}, ${record.seconds.toFixed(2)} s\n`,
+          );
         await opts.onEpoch?.(record);
         if (this.stable(recent)) {
           this.converged = true;
@@ -277,7 +280,13 @@ export class CompetingUnits {
     const D = this.widthState!;
     let report;
     try {
-      report = applyUpdate(this.w!, ranks, { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay }, (args) => this.backend.run('competingUpdate', args), this.scratch);
+      report = applyUpdate(
+        this.w!,
+        ranks,
+        { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay },
+        (args) => this.backend.run('competingUpdate', args),
+        this.scratch,
+      );
     } catch (err) {
       if (err instanceof RangeError) throw new DataError(`competing-units, epoch ${this.epoch + 1}: ${err.message}`);
       throw err;
@@ -334,7 +343,8 @@ export class CompetingUnits {
       throw new DataError(`competing-units ${who}: ${X.values.length} values do not make ${X.rows} rows × ${X.cols} columns`);
     }
     for (let i = 0; i < X.values.length; i++) {
-      if (!Number.isFinite(X.values[i])) throw new DataError(`competing-units ${who}: row ${Math.floor(i / X.cols)}, column ${i % X.cols} is ${X.values[i]}; inputs must be finite (scale them to [0, 1])`);
+      if (!Number.isFinite(X.values[i]))
+        throw new DataError(`competing-units ${who}: row ${Math.floor(i / X.cols)}, column ${i % X.cols} is ${X.values[i]}; inputs must be finite (scale them to [0, 1])`);
     }
     return X.values;
   }

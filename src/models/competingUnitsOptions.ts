@@ -9,7 +9,7 @@ import { UsageError } from '../util/errors.js';
 const seed = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** The learning-rate schedule over epochs (never per minibatch). */
-export const OptimizerSchema = z.strictObject({
+const OptimizerSchema = z.strictObject({
   /** ε0, the learning rate at epoch 0. */
   lr: z.number().positive().default(0.02),
   /**
@@ -24,7 +24,7 @@ export const OptimizerSchema = z.strictObject({
 });
 
 /** Initial weights. */
-export const WeightsInitSchema = z.discriminatedUnion('kind', [
+const WeightsInitSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('normal'), mean: z.number().default(0), std: z.number().positive().default(1) }),
   z.strictObject({ kind: z.literal('uniform'), low: z.number().default(-1), high: z.number().default(1) }),
 ]);
@@ -83,7 +83,6 @@ export function resolveCompetingOptions(input: CompetingUnitsInput, who = 'compe
 /** The learning rate in a given epoch (from 0) of a run of `numEpochs`. */
 export function learningRateAt(o: Pick<CompetingUnitsOptions, 'optimizer' | 'numEpochs'>, epoch: number): number {
   const { lr, schedule, decay, lrMin } = o.optimizer;
-  const rate =
-    schedule === 'linear' ? lr * (1 - epoch / o.numEpochs) : schedule === 'inverse' ? lr / (1 + decay * epoch) : schedule === 'exponential' ? lr * (1 - decay) ** epoch : lr;
+  const rate = schedule === 'linear' ? lr * (1 - epoch / o.numEpochs) : schedule === 'inverse' ? lr / (1 + decay * epoch) : schedule === 'exponential' ? lr * (1 - decay) ** epoch : lr;
   return Math.max(rate, lrMin);
 }

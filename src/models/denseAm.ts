@@ -122,7 +122,11 @@ export class DenseAmModel implements Classifier {
   /** One minibatch update at `epoch`'s learning rate and temperature; returns predictions made before it. */
   step(x: Float32Array, y: Int32Array, epoch: number): Int32Array {
     const D = this.ensure(x.length / y.length);
-    return this.update(splitRows(y.length).map((half) => this.halfGradient(x, y, D, half, epoch)), y.length, epoch);
+    return this.update(
+      splitRows(y.length).map((half) => this.halfGradient(x, y, D, half, epoch)),
+      y.length,
+      epoch,
+    );
   }
 
   private halfGradient(x: Float32Array, y: Int32Array, D: number, [from, to]: [number, number], epoch: number) {
@@ -366,7 +370,10 @@ export class DenseAmModel implements Classifier {
 /** Stops training when a step produced NaN or ±Inf (the float32 rescaling should make that impossible). */
 function assertFinite(values: Float32Array, what: string, epoch: number): void {
   for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k])) throw new Error(`dense-am: ${what}[${k}] = ${values[k]} after a step in epoch ${epoch + 1}; the float32 rescaling should prevent this: check the temperature against the feature scale, or report it with the settings`);
+    if (!Number.isFinite(values[k]))
+      throw new Error(
+        `dense-am: ${what}[${k}] = ${values[k]} after a step in epoch ${epoch + 1}; the float32 rescaling should prevent this: check the temperature against the feature scale, or report it with the settings`,
+      );
   }
 }
 
@@ -376,7 +383,12 @@ function assertFinite(values: Float32Array, what: string, epoch: number): void {
  */
 function splitRows(rows: number): [number, number][] {
   const half = Math.ceil(rows / 2);
-  return half < rows ? [[0, half], [half, rows]] : [[0, rows]];
+  return half < rows
+    ? [
+        [0, half],
+        [half, rows],
+      ]
+    : [[0, rows]];
 }
 
 /** ±1 targets, classes × rows. */

@@ -15,7 +15,13 @@ export interface Momentum {
 }
 
 /** Applies one update to `xi` (K × units, in place) and `momentum` (in place). */
-export function momentumUpdate(xi: Float32Array, momentum: Momentum, direction: Float32Array, directionLogScale: number, opts: { units: number; momentum: number; rate: number; precision: number }): void {
+export function momentumUpdate(
+  xi: Float32Array,
+  momentum: Momentum,
+  direction: Float32Array,
+  directionLogScale: number,
+  opts: { units: number; momentum: number; rate: number; precision: number },
+): void {
   const carried = opts.momentum > 0 ? Math.log(opts.momentum) + momentum.logScale : -Infinity;
   const logScale = Math.max(carried, directionLogScale);
   if (logScale === -Infinity) return;

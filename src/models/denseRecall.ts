@@ -26,7 +26,7 @@ export function settleUnits(tf: TensorOps, xi: tfc.Tensor2D, state: Float32Array
   const s = state.slice();
   let sweeps = 0;
   let changed = 0;
-  for (; sweeps < opts.maxSweeps; ) {
+  for (; sweeps < opts.maxSweeps;) {
     sweeps++;
     let flips = 0;
     for (const i of opts.free) {

@@ -134,7 +134,7 @@ function features(I: Float32Array, rows: number, H: number, scale: number, setti
 }
 
 /** Solves A X = B for symmetric positive-definite A (n × n) and B (n × m), in float64. */
-export function choleskySolve(A: Float64Array, n: number, B: Float64Array, m: number): Float64Array {
+function choleskySolve(A: Float64Array, n: number, B: Float64Array, m: number): Float64Array {
   const L = A.slice();
   for (let j = 0; j < n; j++) {
     let d = L[j * n + j];

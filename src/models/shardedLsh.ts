@@ -387,4 +387,3 @@ function checkFinite(values: ArrayLike<number>, width: number, batch: RecordBatc
     }
   }
 }
-

@@ -44,6 +44,16 @@ export abstract class StoredPatterns {
     const bad = probe.findIndex((v) => v !== 1 && v !== -1);
     if (bad >= 0) throw new DataError(`${this.who}: probe unit ${bad} is ${probe[bad]}; states must be ±1`);
     if (!(Number.isInteger(o.maxSweeps) && o.maxSweeps >= 1)) throw new UsageError(`${this.who}: maxSweeps must be a positive integer, got ${o.maxSweeps}`);
-    return this.backend.run('hopfieldRecall', { patterns: this.patterns, count: this.count, width: this.width, probe, rule, schedule: o.schedule, seed: o.seed, maxSweeps: o.maxSweeps, trace: o.trace });
+    return this.backend.run('hopfieldRecall', {
+      patterns: this.patterns,
+      count: this.count,
+      width: this.width,
+      probe,
+      rule,
+      schedule: o.schedule,
+      seed: o.seed,
+      maxSweeps: o.maxSweeps,
+      trace: o.trace,
+    });
   }
 }

@@ -22,10 +22,7 @@ import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 
 /** Options of `addNoise`. */
-export type AddNoiseOptions =
-  | { kind: 'pm1'; seed: number }
-  | { kind: 'flip'; p: number; seed: number }
-  | { kind: 'gaussian'; sigma: number; seed: number };
+export type AddNoiseOptions = { kind: 'pm1'; seed: number } | { kind: 'flip'; p: number; seed: number } | { kind: 'gaussian'; sigma: number; seed: number };
 
 /** Adds seeded noise of the given kind to `x`. */
 export function addNoise(opts: AddNoiseOptions): OperatorFunction<RecordBatch, RecordBatch> {

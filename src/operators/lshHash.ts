@@ -67,7 +67,10 @@ export function routeRows(batch: RecordBatch, router: LshRouter, backend: Kernel
 
 /** Metadata for a `shard` column made by `router`. */
 export function routerMetadata(router: LshRouter): Map<string, string> {
-  return new Map([['router', router.fingerprint], ['shards', String(router.shards)]]);
+  return new Map([
+    ['router', router.fingerprint],
+    ['shards', String(router.shards)],
+  ]);
 }
 
 /** Adds the `shard` column: LSH code of `x` mod `shards`. */

@@ -39,10 +39,12 @@ function splitByShard(batch: RecordBatch): RecordBatch[] {
     if (!rows) rowsByShard.set(s, (rows = []));
     rows.push(i);
   }
-  return [...rowsByShard.keys()].sort((a, b) => a - b).map((s) => {
-    const part = takeRows(batch, rowsByShard.get(s)!);
-    const meta = new Map(part.schema.metadata);
-    meta.set('shard', String(s));
-    return new RecordBatch(new Schema(part.schema.fields, meta), part.data);
-  });
+  return [...rowsByShard.keys()]
+    .sort((a, b) => a - b)
+    .map((s) => {
+      const part = takeRows(batch, rowsByShard.get(s)!);
+      const meta = new Map(part.schema.metadata);
+      meta.set('shard', String(s));
+      return new RecordBatch(new Schema(part.schema.fields, meta), part.data);
+    });
 }

@@ -36,8 +36,5 @@ export interface Learner<R> {
 /** Feeds each batch to `model.learn` in order and emits the step reports, then those of `model.flush`. */
 export function trainStep<R>(model: Learner<R>, opts: StepOptions = {}): OperatorFunction<RecordBatch, R> {
   return (source: Observable<RecordBatch>) =>
-    concat(
-      source.pipe(concatMap(async (batch) => model.learn(batch, opts))),
-      defer(() => from(model.flush ? model.flush(opts) : Promise.resolve([]))).pipe(mergeMap((reports) => from(reports))),
-    );
+    concat(source.pipe(concatMap(async (batch) => model.learn(batch, opts))), defer(() => from(model.flush ? model.flush(opts) : Promise.resolve([]))).pipe(mergeMap((reports) => from(reports))));
 }

@@ -87,7 +87,7 @@ function openMnist(spec: Extract<DataSpec, { kind: 'mnist' }>, seed: number): Pa
 }
 
 /** Class labels as numbers: a letter stands for its EMNIST-letters label (a = 1 … z = 26). */
-export function classIds(classes: readonly (number | string)[] | undefined): number[] | undefined {
+function classIds(classes: readonly (number | string)[] | undefined): number[] | undefined {
   const ids = classes?.map((c) => (typeof c === 'number' ? c : c.toLowerCase().charCodeAt(0) - 96));
   if (ids && new Set(ids).size !== ids.length) throw new UsageError(`data.classes lists a class twice: ${classes!.join(',')}`);
   return ids;

@@ -30,8 +30,7 @@ export function describePipeline(spec: ResolvedPipeline): string {
 
 /** `k=v` pairs, nested groups in braces. */
 function settingsList(settings: object): string {
-  const fmt = (v: unknown): string =>
-    Array.isArray(v) ? `[${v.join(',')}]` : v !== null && typeof v === 'object' ? `{${settingsList(v)}}` : String(v);
+  const fmt = (v: unknown): string => (Array.isArray(v) ? `[${v.join(',')}]` : v !== null && typeof v === 'object' ? `{${settingsList(v)}}` : String(v));
   return Object.entries(settings)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${fmt(v)}`)

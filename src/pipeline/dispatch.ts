@@ -14,7 +14,7 @@ import type { PipelineSpec, ResolvedPipeline } from './spec.js';
 export type AnyResolved = ResolvedPipeline | ResolvedLab;
 
 /** True for a recall-lab spec. */
-export function isLab(spec: object): spec is ResolvedLab {
+function isLab(spec: object): spec is ResolvedLab {
   return 'lab' in spec;
 }
 

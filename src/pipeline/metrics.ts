@@ -49,7 +49,7 @@ export interface Metrics {
 }
 
 /** Checks every gate against the metrics (a missing metric fails its gate). */
-export function checkGates(metrics: Metrics, gates: Gates): GateResult[] {
+function checkGates(metrics: Metrics, gates: Gates): GateResult[] {
   return Object.entries(gates).map(([metric, bound]) => {
     const found = metric.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), metrics);
     const value = typeof found === 'number' ? found : null;
@@ -59,7 +59,7 @@ export function checkGates(metrics: Metrics, gates: Gates): GateResult[] {
 }
 
 /** Writes `metrics.json` atomically. */
-export function writeMetrics(path: string, metrics: Metrics): void {
+function writeMetrics(path: string, metrics: Metrics): void {
   atomicWriteFile(path, `${JSON.stringify(metrics, null, 2)}\n`);
 }
 

@@ -95,7 +95,8 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       finish = fromStream.finish;
     }
     const trainStream = applySteps(source, spec.steps, ctx, 'steps').pipe(tap(noteShape));
-    if (opts.resume && !model.resumable) throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am or competing-units training`);
+    if (opts.resume && !model.resumable)
+      throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am or competing-units training`);
     const resume = opts.resume ? resumeCheckpoint(opts.outDir, model.kind) : undefined;
     const plotEvery = spec.outputs.plots ? spec.outputs.plotEvery : undefined;
     outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume, plotEvery });
@@ -158,18 +159,18 @@ function partitionFor(partitions: { train: Partition; test?: Partition }, name: 
   return p;
 }
 
-async function scoreStream(
-  stream: Observable<RecordBatch>,
-  model: Classifier,
-  size: number | undefined,
-  phase: string,
-  reporter: Reporter,
-): Promise<EvaluationMetrics> {
+async function scoreStream(stream: Observable<RecordBatch>, model: Classifier, size: number | undefined, phase: string, reporter: Reporter): Promise<EvaluationMetrics> {
   const started = performance.now();
   const bar = reporter.start(phase, size ?? 0);
-  const result = await lastValueFrom(stream.pipe(evaluate(model), tap((e) => bar.update(e.n, `accuracy ${e.accuracy.toFixed(4)}`))), {
-    defaultValue: undefined,
-  });
+  const result = await lastValueFrom(
+    stream.pipe(
+      evaluate(model),
+      tap((e) => bar.update(e.n, `accuracy ${e.accuracy.toFixed(4)}`)),
+    ),
+    {
+      defaultValue: undefined,
+    },
+  );
   if (!result) throw new UsageError(`${phase}: the partition has no samples`);
   const seconds = round((performance.now() - started) / 1000);
   bar.done(`accuracy ${result.accuracy.toFixed(4)} on ${result.n} samples in ${seconds} s`);

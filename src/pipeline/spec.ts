@@ -20,7 +20,7 @@ const int = () => z.number().int();
 const seedField = () => int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** Preprocessing and routing steps, each mapped to one operator. */
-export const StepSchema = z.discriminatedUnion('op', [
+const StepSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('normalize'), range: z.tuple([z.number(), z.number()]).default([-1, 1]) }),
   z.strictObject({ op: z.literal('binarize'), threshold: z.number().min(0).max(1).default(0.5), values: z.enum(['pm1', '01']).default('pm1') }),
   z
@@ -45,7 +45,10 @@ export const StepSchema = z.discriminatedUnion('op', [
 ]);
 
 /** Labels to keep, remapped to 0, 1, … in this order; a letter stands for its EMNIST-letters label (a = 1 … z = 26). */
-const classesField = z.array(z.union([int().min(0), z.string().regex(/^[a-zA-Z]$/, 'a class is a label number or a single letter')])).min(2).optional();
+const classesField = z
+  .array(z.union([int().min(0), z.string().regex(/^[a-zA-Z]$/, 'a class is a label number or a single letter')]))
+  .min(2)
+  .optional();
 const batchSizeField = int().min(1).default(10000);
 
 const MnistDataSchema = z.strictObject({
@@ -88,7 +91,7 @@ const ArrowDataSchema = z.strictObject({
 });
 
 /** Where the data comes from: the `train` and `test` partitions. */
-export const DataSchema = z.discriminatedUnion('kind', [MnistDataSchema, IdxDataSchema, ArrowDataSchema]);
+const DataSchema = z.discriminatedUnion('kind', [MnistDataSchema, IdxDataSchema, ArrowDataSchema]);
 
 const ShardedLshModelSchema = z.strictObject({
   kind: z.literal('sharded-lsh'),
@@ -145,15 +148,13 @@ const CompetingUnitsModelSchema = CompetingUnitsOptionsSchema.pick({
   /** Seed of the initial weights and the shuffles; default derived from the pipeline seed. */
   seed: seedField().optional(),
   /** The read-out: ridge regression on (relu(I)/s)^power, optionally unit-normalised per sample. */
-  head: z
-    .strictObject({ power: z.number().positive().default(4.5), ridge: z.number().positive().default(1e-4), normalize: z.enum(['none', 'unit']).default('unit') })
-    .prefault({}),
+  head: z.strictObject({ power: z.number().positive().default(4.5), ridge: z.number().positive().default(1e-4), normalize: z.enum(['none', 'unit']).default('unit') }).prefault({}),
   /** Columns of the weight figure (default: about square). */
   figureColumns: int().min(1).optional(),
 });
 
 /** The model and its hyper-parameters. */
-export const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema, DenseAmModelSchema, CompetingUnitsModelSchema]);
+const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema, DenseAmModelSchema, CompetingUnitsModelSchema]);
 
 const TrainSchema = z.strictObject({
   /** Epochs: exactly this many for dense-am; at most this many for sharded-lsh (which stops at the first epoch without a miss) and competing-units (with epochsForConvergence). */

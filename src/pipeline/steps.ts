@@ -23,7 +23,7 @@ export interface StepContext {
 }
 
 /** The operator for one step; `where` and `index` name its place for seed derivation. */
-export function stepOperator(step: StepSpec, ctx: StepContext, where: string, index: number): OperatorFunction<RecordBatch, RecordBatch> {
+function stepOperator(step: StepSpec, ctx: StepContext, where: string, index: number): OperatorFunction<RecordBatch, RecordBatch> {
   const seed = (own: number | undefined) => own ?? Rng.deriveSeed(ctx.seed, where, index, step.op);
   switch (step.op) {
     case 'normalize':

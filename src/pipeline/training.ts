@@ -31,7 +31,7 @@ export interface TrainOutcome {
 }
 
 /** What training needs from the run. */
-export interface TrainContext {
+interface TrainContext {
   schedule: ResolvedPipeline['train'];
   workers: number;
   reporter: Reporter;
@@ -46,7 +46,7 @@ export interface TrainContext {
 }
 
 /** What online learning needs from a model (see `stream/onlineLearner.ts`). */
-export interface OnlineCapable extends OnlineModel {
+interface OnlineCapable extends OnlineModel {
   /** Replaces the model's state with a checkpoint's, after checking its settings match. */
   restore(ckpt: Checkpoint, path: string): void;
 }

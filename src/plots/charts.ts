@@ -22,7 +22,7 @@ export interface SeriesPoint {
 }
 
 /** Renders a Vega-Lite spec as PNG bytes (2× zoom for sharp text). */
-export async function renderPng(spec: TopLevelSpec): Promise<Uint8Array> {
+async function renderPng(spec: TopLevelSpec): Promise<Uint8Array> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

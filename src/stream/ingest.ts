@@ -46,7 +46,10 @@ export class StreamIngest {
     const schema = good.schema.fields.map((f) => `${f.name}:${String(f.type)}`).join(',');
     this.firstSchema ??= schema;
     if (schema !== this.firstSchema) {
-      this.deadLetters.write(index, Array.from(sampleIds(good), (id) => ({ id, reason: `schema changed mid-stream: (${schema}) after (${this.firstSchema})` })));
+      this.deadLetters.write(
+        index,
+        Array.from(sampleIds(good), (id) => ({ id, reason: `schema changed mid-stream: (${schema}) after (${this.firstSchema})` })),
+      );
       c.dead_lettered += good.numRows;
       return undefined;
     }

@@ -15,8 +15,3 @@ export class UsageError extends Error {
 export class DataError extends Error {
   override readonly name = 'DataError';
 }
-
-/** Throws a DataError unless `cond` holds; for invariants on user-provided data. */
-export function check(cond: unknown, message: string): asserts cond {
-  if (!cond) throw new DataError(message);
-}

@@ -21,12 +21,11 @@
  *   TypeScript core, which rounds to float32 only when it stores).
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { lastValueFrom } from 'rxjs';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { createBackend, listBackends } from '../../src/backends/index.js';
 import { BACKEND_NAMES, type Backend } from '../../src/backends/backend.js';
 import { DenseAmModel, defaultDenseAmSettings } from '../../src/models/denseAm.js';
-import { makeSampleBatch, features } from '../../src/data/batch.js';
+import { makeSampleBatch } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
 import { loadMnist } from '../../src/io/node/mnist.js';
 import { ShardedLshModel } from '../../src/models/shardedLsh.js';
@@ -109,7 +108,15 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
       x.set([1, 1, 1, 1], 0); // ties at the start of the first row
       const [got, ref] = await both((tf) => {
         const t = tf.tensor2d(x, [40, 100]);
-        return [tf.where(tf.greater(t, 0.5), tf.onesLike(t), tf.neg(tf.onesLike(t))), tf.clipByValue(t, -1, 1), tf.relu(t), tf.minimum(t, 0.3), tf.maximum(t, -0.3), tf.argMax(t, 1), tf.argMin(t, 1)].map((r) => r.dataSync().slice());
+        return [
+          tf.where(tf.greater(t, 0.5), tf.onesLike(t), tf.neg(tf.onesLike(t))),
+          tf.clipByValue(t, -1, 1),
+          tf.relu(t),
+          tf.minimum(t, 0.3),
+          tf.maximum(t, -0.3),
+          tf.argMax(t, 1),
+          tf.argMin(t, 1),
+        ].map((r) => r.dataSync().slice());
       });
       got.forEach((g, i) => expect(firstDifference(g, ref[i]), `op ${i}`).toBe(-1));
     });
@@ -123,7 +130,13 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
         const w = tf.matMul(xi, xi, true, false); // Σ ξξᵀ: integers ≤ 5
         const state = tf.tensor2d(patterns.slice(0, 784), [784, 1]);
         const recalled = tf.sign(tf.matMul(w, state));
-        return [tf.matMul(tf.tensor2d(a, [100, 784]), tf.tensor2d(b, [784, 60])).dataSync().slice(), recalled.dataSync().slice()];
+        return [
+          tf
+            .matMul(tf.tensor2d(a, [100, 784]), tf.tensor2d(b, [784, 60]))
+            .dataSync()
+            .slice(),
+          recalled.dataSync().slice(),
+        ];
       });
       expect(firstDifference(got[0], ref[0])).toBe(-1);
       expect(firstDifference(got[1], ref[1])).toBe(-1);
@@ -135,7 +148,12 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
       const [m, k, n] = [100, 784, 200];
       const a = floats(m * k);
       const b = floats(k * n);
-      const [got, ref] = await both((tf) => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])).dataSync().slice());
+      const [got, ref] = await both((tf) =>
+        tf
+          .matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n]))
+          .dataSync()
+          .slice(),
+      );
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let bound = 0;
@@ -203,13 +221,21 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
     });
 
     it('recall lab: every model recalls bit-identical states on this backend and on cpu', async () => {
-      const spec = resolveLab({ name: 'eq', lab: 'capacity', counts: [3, 50], trials: 5, models: [{ kind: 'classical' }, { kind: 'dense', power: 20 }, { kind: 'modern', beta: 1 }, { kind: 'modern', beta: 0.02 }] });
+      const spec = resolveLab({
+        name: 'eq',
+        lab: 'capacity',
+        counts: [3, 50],
+        trials: 5,
+        models: [{ kind: 'classical' }, { kind: 'dense', power: 20 }, { kind: 'modern', beta: 1 }, { kind: 'modern', beta: 0.02 }],
+      });
       const states = async (name: Backend['name']) => {
         const b = await createBackend(name);
         const set = await storedPatterns(spec, 50);
         const { probes } = await corruptedProbes(set, 0, 5, 0.1);
         const modern = new ModernHopfield({ beta: 0.02, tolerance: 1e-6, maxSteps: 10 }, b).store(set.values, 50, 784).recall(probes, 5);
-        const dense = Array.from({ length: 5 }, (_, t) => new DenseHopfield({ power: 20, rectified: true }, b).store(set.values, 50, 784).recall(probes.subarray(t * 784, (t + 1) * 784), { schedule: 'async', seed: t, maxSweeps: 20 }));
+        const dense = Array.from({ length: 5 }, (_, t) =>
+          new DenseHopfield({ power: 20, rectified: true }, b).store(set.values, 50, 784).recall(probes.subarray(t * 784, (t + 1) * 784), { schedule: 'async', seed: t, maxSweeps: 20 }),
+        );
         return [...modern, ...dense].map((r) => Array.from(r.state).join(''));
       };
       expect(await states(status.name)).toEqual(await states('cpu'));

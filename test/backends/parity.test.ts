@@ -44,7 +44,15 @@ const trained = (() => {
     const rows = [...codes.keys()].filter((i) => codes[i] % 5 === g);
     const x = new Float32Array(rows.length * 784);
     rows.forEach((r, i) => x.set(digits.x.subarray(r * 784, (r + 1) * 784), i * 784));
-    ref.run('trainPrototypes', { x, y: Int32Array.from(rows, (r) => digits.y[r]), width: 784, classes: 10, sums: sums.subarray(g * 7840, (g + 1) * 7840), counts: counts.subarray(g * 10, (g + 1) * 10), maxEpochs: 20 });
+    ref.run('trainPrototypes', {
+      x,
+      y: Int32Array.from(rows, (r) => digits.y[r]),
+      width: 784,
+      classes: 10,
+      sums: sums.subarray(g * 7840, (g + 1) * 7840),
+      counts: counts.subarray(g * 10, (g + 1) * 10),
+      maxEpochs: 20,
+    });
   }
   return { sums, counts };
 })();
@@ -77,7 +85,11 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     const x = digits.x.subarray(0, 500 * 784);
     const raw = Uint8Array.from(digits.x.subarray(0, 300 * 784));
     const noisy = features((await lastValueFrom(arraysSource(loadMnist('test'), { rows: selectRows(loadMnist('test'), { end: 300 }) }).pipe(addNoise({ kind: 'pm1', seed: 3 }))))!).values;
-    for (const [v, rows] of [[x, 500], [raw, 300], [noisy, 300]] as const) {
+    for (const [v, rows] of [
+      [x, 500],
+      [raw, 300],
+      [noisy, 300],
+    ] as const) {
       const args = { x: v, rows, width: 784, planes: router.planes, bits: 8 };
       expect(firstDifference(run.run('lshCodes', args), ref.run('lshCodes', args))).toBe(-1);
     }
@@ -171,7 +183,10 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     const [P, N] = [20, 400];
     const patterns = Int8Array.from({ length: P * N }, () => (rng.float() < 0.5 ? -1 : 1));
     const probe = patterns.slice(0, N).map((v, i) => (i % 9 === 0 ? -v : v));
-    for (const rule of [{ kind: 'classical', threshold: 0 }, { kind: 'dense', power: 10, rectified: true }] as const) {
+    for (const rule of [
+      { kind: 'classical', threshold: 0 },
+      { kind: 'dense', power: 10, rectified: true },
+    ] as const) {
       for (const schedule of ['async', 'sync'] as const) {
         const args = { patterns, count: P, width: N, probe, rule, schedule, seed: 7, maxSweeps: 20 };
         expect(Array.from(run.run('hopfieldRecall', args).state)).toEqual(Array.from(ref.run('hopfieldRecall', args).state));
@@ -212,7 +227,12 @@ describe.each(others.map((s) => [s.available ? s.name : `${s.name} (unavailable:
     return;
   }
   // Registered by createBackend in listBackends above.
-  parity(status.name, () => backend, () => kernelsFor(status.name), () => backend.activate());
+  parity(
+    status.name,
+    () => backend,
+    () => kernelsFor(status.name),
+    () => backend.activate(),
+  );
 });
 
 describe.each(['cpu', 'wasm'] as const)('GPU-backend device kernels on the tfjs %s engine', (engine) => {

@@ -92,7 +92,22 @@ describe('amem-flow CLI', () => {
 
   it('exits 1 with --check when a result misses its expected bound', async () => {
     const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
-    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=500', '--set', 'data.testSize=200', '--set', 'train.epochs=1', '--set', 'evaluate=[]', '--out', out, '--check', '--quiet');
+    const r = await cli(
+      'run',
+      'pipelines/sharded-mnist.ts',
+      '--set',
+      'data.trainSize=500',
+      '--set',
+      'data.testSize=200',
+      '--set',
+      'train.epochs=1',
+      '--set',
+      'evaluate=[]',
+      '--out',
+      out,
+      '--check',
+      '--quiet',
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/expected result\(s\) missed: evaluations.train.accuracy/);
   });

@@ -16,7 +16,14 @@ import { startEmitter } from '../helpers/emitter.js';
 const exec = promisify(execFile);
 const cli = (args: string[]) => exec(process.execPath, ['bin/amem-flow.js', ...args], { env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 26 });
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `amem-${name}-`));
-const jsonl = (dir: string) => (existsSync(join(dir, 'stream.jsonl')) ? readFileSync(join(dir, 'stream.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { trained: number }) : []);
+const jsonl = (dir: string) =>
+  existsSync(join(dir, 'stream.jsonl'))
+    ? readFileSync(join(dir, 'stream.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { trained: number })
+    : [];
 const metrics = (dir: string) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
 
 async function waitFor(cond: () => boolean, ms = 20000): Promise<void> {
@@ -31,7 +38,9 @@ describe('online runs from the CLI', () => {
   it('survives kill -9: resumes from the checkpoint, learns every sample id exactly once, ends with the same model', async () => {
     const emitter = await startEmitter('mnist:train', ['--connections', '2', '--rate', '40000']);
     const dir = tmp('crash');
-    const learner = spawn(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/online-mnist.ts', '--source', emitter.url, '--out', dir, '--set', 'stream.checkpointEvery=5', '--quiet'], { stdio: 'ignore' });
+    const learner = spawn(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/online-mnist.ts', '--source', emitter.url, '--out', dir, '--set', 'stream.checkpointEvery=5', '--quiet'], {
+      stdio: 'ignore',
+    });
     await waitFor(() => (jsonl(dir).at(-1)?.trained ?? 0) >= 23000);
     learner.kill('SIGKILL');
     await new Promise((resolve) => learner.on('exit', resolve));
@@ -75,7 +84,14 @@ describe('online runs from the CLI', () => {
 
   it('reads a stream on stdin, and feeds a batch pipeline from a stream file', async () => {
     const dir = tmp('stdin');
-    const { stdout } = await exec('/bin/sh', ['-c', `${process.execPath} bin/amem-flow.js emit mnist:test --limit 2000 --noise pm1 | ${process.execPath} bin/amem-flow.js run pipelines/online-mnist.ts --source - --out ${dir} --json --quiet`], { maxBuffer: 1 << 26 });
+    const { stdout } = await exec(
+      '/bin/sh',
+      [
+        '-c',
+        `${process.execPath} bin/amem-flow.js emit mnist:test --limit 2000 --noise pm1 | ${process.execPath} bin/amem-flow.js run pipelines/online-mnist.ts --source - --out ${dir} --json --quiet`,
+      ],
+      { maxBuffer: 1 << 26 },
+    );
     expect(JSON.parse(stdout).stream).toMatchObject({ received: 2000, trained: 2000, source: '-' });
 
     const file = join(dir, 'train.arrows');
@@ -88,10 +104,20 @@ describe('online runs from the CLI', () => {
   });
 
   it('rejects bad stream options with exit code 2 and a clear message', async () => {
-    const fail = (args: string[]) => cli(args).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    const fail = (args: string[]) =>
+      cli(args).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
     expect(await fail(['emit', 'mnist:train', '--noise', 'salt'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--noise 'salt': use pm1, flip:P/) });
     expect(await fail(['run', 'pipelines/online-mnist.ts', '--resume', tmp('empty')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--resume: no checkpoint at/) });
-    expect(await fail(['run', 'pipelines/online-mnist.ts', '--source', 'tcp://127.0.0.1:9', '--out', tmp('refused')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot connect to tcp:\/\/127.0.0.1:9: ECONNREFUSED; start the stream first/) });
-    expect(await fail(['run', 'pipelines/sharded-mnist.ts', '--resume', tmp('x')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/sharded-lsh keeps no training checkpoint .*--resume continues online runs and dense-am or competing-units training/) });
+    expect(await fail(['run', 'pipelines/online-mnist.ts', '--source', 'tcp://127.0.0.1:9', '--out', tmp('refused')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/cannot connect to tcp:\/\/127.0.0.1:9: ECONNREFUSED; start the stream first/),
+    });
+    expect(await fail(['run', 'pipelines/sharded-mnist.ts', '--resume', tmp('x')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/sharded-lsh keeps no training checkpoint .*--resume continues online runs and dense-am or competing-units training/),
+    });
   });
 });

@@ -61,7 +61,10 @@ describe('sample batches', () => {
     const odd = new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: 2, nullCount: 0, children: [names.data[0]] }));
     expect(() => features(odd, 'normalize')).toThrow(/normalize: the batch has no 'x' column \(columns: name\)/);
     expect(() => sampleIds(odd)).toThrow(/no 'id' column/);
-    const wrongType = new RecordBatch(new Schema([new Field('x', new Int32())]), makeData({ type: new Struct([new Field('x', new Int32())]), length: 1, nullCount: 0, children: [makeData({ type: new Int32(), length: 1, nullCount: 0, data: new Int32Array(1) })] }));
+    const wrongType = new RecordBatch(
+      new Schema([new Field('x', new Int32())]),
+      makeData({ type: new Struct([new Field('x', new Int32())]), length: 1, nullCount: 0, children: [makeData({ type: new Int32(), length: 1, nullCount: 0, data: new Int32Array(1) })] }),
+    );
     expect(() => features(wrongType)).toThrow(/expected FixedSizeList<Float32\|Uint8>/);
     expect(() => makeSampleBatch({ ids: new Int32Array(2), x: new Float32Array(5), info: { shape: [3], range: [0, 1], encoding: 'raw' } })).toThrow(/expected 2 rows × 3/);
   });

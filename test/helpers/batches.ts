@@ -3,7 +3,10 @@ import { makeSampleBatch, type FeatureInfo } from '../../src/data/batch.js';
 import type { RecordBatch } from 'apache-arrow';
 
 /** A batch of `rows` samples of width `shape` product, with ids from `firstId` and values from `value(i, j)`. */
-export function testBatch(rows: number, opts: { shape?: number[]; firstId?: number; classes?: number; value?: (i: number, j: number) => number; info?: Partial<FeatureInfo>; uint8?: boolean } = {}): RecordBatch {
+export function testBatch(
+  rows: number,
+  opts: { shape?: number[]; firstId?: number; classes?: number; value?: (i: number, j: number) => number; info?: Partial<FeatureInfo>; uint8?: boolean } = {},
+): RecordBatch {
   const shape = opts.shape ?? [2, 3];
   const width = shape.reduce((a, b) => a * b, 1);
   const first = opts.firstId ?? 0;

@@ -9,11 +9,12 @@ export function referenceStep(w: Float64Array, x: Float64Array, o: { H: number; 
   const { H, D, B, p, k, delta, lr, prec } = o;
   const wp = w.map((v) => Math.sign(v) * Math.abs(v) ** (p - 1));
   const I = new Float64Array(H * B); // tot_input = wp · inputs
-  for (let h = 0; h < H; h++) for (let b = 0; b < B; b++) {
-    let s = 0;
-    for (let j = 0; j < D; j++) s += wp[h * D + j] * x[b * D + j];
-    I[h * B + b] = s;
-  }
+  for (let h = 0; h < H; h++)
+    for (let b = 0; b < B; b++) {
+      let s = 0;
+      for (let j = 0; j < D; j++) s += wp[h * D + j] * x[b * D + j];
+      I[h * B + b] = s;
+    }
   const yl = new Float64Array(H * B);
   for (let b = 0; b < B; b++) {
     const order = Array.from({ length: H }, (_, h) => h).sort((a, c) => I[a * B + b] - I[c * B + b] || c - a); // ascending; ties: lower index last

@@ -8,8 +8,11 @@ export function run<T>(op: OperatorFunction<RecordBatch, T>, batches: RecordBatc
 }
 
 /** A stream that emits `batches` and then fails with `err`. */
-export function failingAfter(batches: RecordBatch[], err: Error): Observable<RecordBatch> {
-  return concat(from(batches), throwError(() => err));
+function failingAfter(batches: RecordBatch[], err: Error): Observable<RecordBatch> {
+  return concat(
+    from(batches),
+    throwError(() => err),
+  );
 }
 
 /** Asserts that an upstream error reaches the subscriber unchanged. */

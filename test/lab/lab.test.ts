@@ -20,7 +20,8 @@ describe('recall lab', () => {
     expect(r.metrics.evaluations['dense-n20'].accuracy).toBe(1);
     const models = r.metrics.training.models as Record<string, { energy_end: number; energy_start: number; converged: boolean }>;
     expect(models.classical.energy_end).toBeLessThan(models.classical.energy_start);
-    for (const f of ['metrics.json', 'recall.png', 'stored.png', 'energy-classical.png', 'distance-classical.png', 'energy-dense-n20.png', 'distance-dense-n20.png']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['metrics.json', 'recall.png', 'stored.png', 'energy-classical.png', 'distance-classical.png', 'energy-dense-n20.png', 'distance-dense-n20.png'])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(describeAny(spec)).toContain('store 3 MNIST training digits (first), binarized at 0.5; flip 5% of pattern 0; recall with classical, dense-n20');
   });
 

@@ -88,7 +88,18 @@ describe('estimator API', () => {
 
   it('get/set params: defaults filled, changes validated, a new outputs count drops the fitted weights', async () => {
     const model = new CompetingUnits({}, backend);
-    expect(model.getParams()).toMatchObject({ outputs: 100, numEpochs: 100, batchSize: 100, delta: 0.4, p: 2, k: 2, precision: 1e-30, optimizer: { lr: 0.02, schedule: 'linear' }, epochsForConvergence: null, convergenceAtol: 0.01 });
+    expect(model.getParams()).toMatchObject({
+      outputs: 100,
+      numEpochs: 100,
+      batchSize: 100,
+      delta: 0.4,
+      p: 2,
+      k: 2,
+      precision: 1e-30,
+      optimizer: { lr: 0.02, schedule: 'linear' },
+      epochsForConvergence: null,
+      convergenceAtol: 0.01,
+    });
     model.setParams({ outputs: 8, numEpochs: 1, optimizer: { lr: 0.05 } });
     expect(model.getParams().optimizer).toMatchObject({ lr: 0.05, schedule: 'linear' });
     await model.fit(first(300));

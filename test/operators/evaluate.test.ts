@@ -14,7 +14,11 @@ describe('evaluate', () => {
     expect(out.map((e) => e.n)).toEqual([3, 9]);
     expect(out[1].correct).toBe(6);
     expect(out[1].accuracy).toBeCloseTo(6 / 9);
-    expect(out[1].confusion).toEqual([[3, 0, 0], [0, 3, 0], [3, 0, 0]]);
+    expect(out[1].confusion).toEqual([
+      [3, 0, 0],
+      [0, 3, 0],
+      [3, 0, 0],
+    ]);
     expect(out[0].confusion[2][0]).toBe(1);
   });
 
@@ -24,7 +28,12 @@ describe('evaluate', () => {
   });
 
   it('fails the stream when the model throws, or a label or prediction count is wrong', async () => {
-    const broken: Classifier = { classes: 3, predict: () => { throw new Error('model exploded'); } };
+    const broken: Classifier = {
+      classes: 3,
+      predict: () => {
+        throw new Error('model exploded');
+      },
+    };
     await expect(run(evaluate(broken), [testBatch(2)])).rejects.toThrow('model exploded');
     await expect(run(evaluate({ classes: 2, predict: (b) => new Int32Array(b.numRows) }), [testBatch(3)])).rejects.toThrow(/label 2 is outside \[0, 2\)/);
     await expect(run(evaluate({ classes: 3, predict: () => new Int32Array(1) }), [testBatch(3)])).rejects.toThrow(/returned 1 predictions for 3 rows/);

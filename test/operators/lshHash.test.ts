@@ -23,7 +23,16 @@ describe('lshHash', () => {
   it('packs sign bits MSB-first and takes the code mod shards', async () => {
     // Two planes over 2 features: plane 0 = (+1, -1), plane 1 = (+1, +1).
     const router = routerFromPlanes(Float32Array.from([1, -1, 1, 1]), 2, 2, 3);
-    const b = testBatch(4, { shape: [2], value: (i, j) => [[5, 1], [1, 5], [0, 0], [3, 3]][i][j] });
+    const b = testBatch(4, {
+      shape: [2],
+      value: (i, j) =>
+        [
+          [5, 1],
+          [1, 5],
+          [0, 0],
+          [3, 3],
+        ][i][j],
+    });
     const [out] = await run(lshHash({ router }), [b]);
     // codes: (1,1)=3→0, (0,1)=1→1, (0,0)=0→0 (a zero projection is bit 0), (0,1)=1→1
     expect(Array.from(intColumn(out, 'shard')!)).toEqual([0, 1, 0, 1]);

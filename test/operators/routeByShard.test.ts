@@ -20,11 +20,21 @@ describe('routeByShard', () => {
       from(batches).pipe(
         routeByShard(),
         groupBy(shardOf),
-        mergeMap((g) => g.pipe(toArray(), map((bs) => [g.key, bs.flatMap((b) => Array.from(sampleIds(b)))] as const))),
+        mergeMap((g) =>
+          g.pipe(
+            toArray(),
+            map((bs) => [g.key, bs.flatMap((b) => Array.from(sampleIds(b)))] as const),
+          ),
+        ),
         toArray(),
       ),
     );
-    expect(new Map(groups)).toEqual(new Map([[0, [1, 3, 4]], [1, [0, 2, 5]]]));
+    expect(new Map(groups)).toEqual(
+      new Map([
+        [0, [1, 3, 4]],
+        [1, [0, 2, 5]],
+      ]),
+    );
   });
 
   it('handles empty streams, propagates errors, and names the missing column', async () => {

@@ -37,7 +37,8 @@ beforeAll(() => {
   writeEmnistLike('test', TEST, true);
 });
 
-const emnist = (extra: Record<string, unknown> = {}) => resolvePipeline({ name: 'x', data: { kind: 'idx', dir, prefix: 'emnist-letters-', transpose: true, classes: ['g', 'l', 'x'], ...extra } as DataSpec, model: { kind: 'dense-am', classes: 3 } }).data;
+const emnist = (extra: Record<string, unknown> = {}) =>
+  resolvePipeline({ name: 'x', data: { kind: 'idx', dir, prefix: 'emnist-letters-', transpose: true, classes: ['g', 'l', 'x'], ...extra } as DataSpec, model: { kind: 'dense-am', classes: 3 } }).data;
 
 describe('IDX data (EMNIST-style files)', () => {
   it('finds prefixed plain and .gz files, turns transposed images upright, keeps the listed letters and numbers them 0, 1, 2', async () => {

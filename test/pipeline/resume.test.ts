@@ -14,7 +14,8 @@ import { UsageError } from '../../src/util/errors.js';
 const reduced = ['data.trainSize=2000', 'data.testSize=500', 'train.batchSize=100', 'model.learningRate=0.1', 'expect={}'];
 const pipeline = async (sets: string[]) => resolvePipeline(applySettings(await loadPipelineFile('pipelines/dense-am-mnist.ts'), [...reduced, ...sets]), 'dense-am-mnist.ts');
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `amem-resume-${name}-`));
-const curveOf = (path: string) => (loadCheckpoint(path).settings.curve as { epoch: number; train_error: number; test_error: number }[]).map(({ epoch, train_error, test_error }) => ({ epoch, train_error, test_error }));
+const curveOf = (path: string) =>
+  (loadCheckpoint(path).settings.curve as { epoch: number; train_error: number; test_error: number }[]).map(({ epoch, train_error, test_error }) => ({ epoch, train_error, test_error }));
 
 describe('resuming dense-am training (--resume)', () => {
   it('ends with the same memories, curve and accuracy as an uninterrupted run', async () => {
@@ -45,7 +46,10 @@ describe('resuming dense-am training (--resume)', () => {
 
 describe('resuming competing-units training (--resume)', () => {
   const cu = async (sets: string[]) =>
-    resolvePipeline(applySettings(await loadPipelineFile('pipelines/competing-units-mnist.ts'), ['data.trainSize=2000', 'data.testSize=500', 'model.outputs=16', 'train.curveEpochs=off', 'expect={}', ...sets]), 'competing-units-mnist.ts');
+    resolvePipeline(
+      applySettings(await loadPipelineFile('pipelines/competing-units-mnist.ts'), ['data.trainSize=2000', 'data.testSize=500', 'model.outputs=16', 'train.curveEpochs=off', 'expect={}', ...sets]),
+      'competing-units-mnist.ts',
+    );
 
   it('with a constant rate, 2 + 2 epochs give the same units and accuracy as 4 straight', async () => {
     const constant = ['model.optimizer.schedule=constant'];

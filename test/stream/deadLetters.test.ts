@@ -9,7 +9,11 @@ import { DeadLetterSink } from '../../src/stream/node/deadLetters.js';
 describe('DeadLetterSink', () => {
   it('keeps every rejection across many writes (regression: dictionary-encoded reasons closed the stream after one)', async () => {
     const sink = new DeadLetterSink(join(mkdtempSync(join(tmpdir(), 'amem-dl-')), 'dead.arrow'));
-    for (let b = 0; b < 6; b++) sink.write(b, [{ id: 10 * b, reason: `reason ${b}` }, { id: 10 * b + 1, reason: 'same reason' }]);
+    for (let b = 0; b < 6; b++)
+      sink.write(b, [
+        { id: 10 * b, reason: `reason ${b}` },
+        { id: 10 * b + 1, reason: 'same reason' },
+      ]);
     sink.write(6, []);
     await sink.close();
     expect(sink.written).toBe(12);

@@ -48,7 +48,11 @@ describe('online learning from a stream', () => {
     const path = join(dir, 'bad.arrows');
     const good = (first: number) => testBatch(10, { shape: [4], firstId: first, classes: 3 });
     const nan = testBatch(10, { shape: [4], firstId: 20, classes: 3, value: (i, j) => (i === 3 && j === 1 ? NaN : 5) });
-    const label = withIntColumn(good(30), 'y', Int32Array.from({ length: 10 }, (_, i) => (i === 7 ? 9 : 1)));
+    const label = withIntColumn(
+      good(30),
+      'y',
+      Int32Array.from({ length: 10 }, (_, i) => (i === 7 ? 9 : 1)),
+    );
     const wide = testBatch(10, { shape: [5], firstId: 40, classes: 3 });
     const renamed = tableFromArrays({ id: Int32Array.from([60, 61]), other: Float32Array.from([1, 2]) });
     // One IPC stream of good and bad batches, then a second stream with another schema, then a cut-off batch.
@@ -98,7 +102,10 @@ describe('online learning from a stream', () => {
     // 180 batches × ≥ 5 ms: unthrottled, the emitter would have finished ~1 s before the learner.
     expect(learnerDone - started).toBeGreaterThan(900);
     expect(learnerDone - emitterDone).toBeLessThan(300);
-    const lines = readFileSync(report.files.jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { rss_mb: number });
+    const lines = readFileSync(report.files.jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { rss_mb: number });
     const rss = lines.slice(30).map((l) => l.rss_mb);
     expect(Math.max(...rss) - Math.min(...rss)).toBeLessThan(64);
   });

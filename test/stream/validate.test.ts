@@ -19,10 +19,16 @@ describe('validateBatch', () => {
 
   it('rejects every row of a batch with the wrong width, no labels, no features or no ids', () => {
     expect(validateBatch(testBatch(3), { classes: 3, width: 7 }).rejected.map((r) => r.reason)).toEqual(new Array(3).fill('wrong feature width 6, expected 7'));
-    const idsOnly = new RecordBatch(new Schema([new Field('id', new Int32())]), makeData({ type: new Struct([new Field('id', new Int32())]), length: 2, nullCount: 0, children: [makeData({ type: new Int32(), length: 2, nullCount: 0, data: Int32Array.from([7, 8]) })] }));
+    const idsOnly = new RecordBatch(
+      new Schema([new Field('id', new Int32())]),
+      makeData({ type: new Struct([new Field('id', new Int32())]), length: 2, nullCount: 0, children: [makeData({ type: new Int32(), length: 2, nullCount: 0, data: Int32Array.from([7, 8]) })] }),
+    );
     const r = validateBatch(idsOnly, { classes: 3 });
     expect(r.good).toBeUndefined();
-    expect(r.rejected).toEqual([{ id: 7, reason: expect.stringMatching(/no 'x' feature column/) }, { id: 8, reason: expect.stringMatching(/no 'x'/) }]);
+    expect(r.rejected).toEqual([
+      { id: 7, reason: expect.stringMatching(/no 'x' feature column/) },
+      { id: 8, reason: expect.stringMatching(/no 'x'/) },
+    ]);
     expect(validateBatch(testBatch(2), { classes: 3 }).good?.numRows).toBe(2);
   });
 });

@@ -18,7 +18,7 @@ const cpu: BackendDefinition = {
   workerKernels: 'cpu',
   async load() {
     tf.env().set('PROD', true);
-    if (!(await tf.setBackend('cpu'))) throw new BackendUnavailable('cpu', "tfjs could not initialise its cpu backend (is @tensorflow/tfjs-backend-cpu installed?)");
+    if (!(await tf.setBackend('cpu'))) throw new BackendUnavailable('cpu', 'tfjs could not initialise its cpu backend (is @tensorflow/tfjs-backend-cpu installed?)');
     return tf;
   },
 };

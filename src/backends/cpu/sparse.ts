@@ -25,8 +25,14 @@ export function nonZeros(x: FeatureArray, offset: number, width: number, cols: I
 export function sparseDots(S: Float64Array, K: number, cols: Int32Array, vals: Float64Array, e0: number, e1: number, classes: Int32Array, m: number, dots: Float64Array): void {
   let t = 0;
   for (; t + 3 < m; t += 4) {
-    const c0 = classes[t], c1 = classes[t + 1], c2 = classes[t + 2], c3 = classes[t + 3];
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    const c0 = classes[t],
+      c1 = classes[t + 1],
+      c2 = classes[t + 2],
+      c3 = classes[t + 3];
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
     for (let e = e0; e < e1; e++) {
       const o = cols[e] * K;
       const v = vals[e];
@@ -41,8 +47,10 @@ export function sparseDots(S: Float64Array, K: number, cols: Int32Array, vals: F
     dots[t + 3] = a3;
   }
   for (; t + 1 < m; t += 2) {
-    const c0 = classes[t], c1 = classes[t + 1];
-    let a0 = 0, a1 = 0;
+    const c0 = classes[t],
+      c1 = classes[t + 1];
+    let a0 = 0,
+      a1 = 0;
     for (let e = e0; e < e1; e++) {
       const o = cols[e] * K;
       const v = vals[e];

@@ -28,7 +28,10 @@ const gpu: BackendDefinition = {
     try {
       await importOptional(PACKAGE);
     } catch (err) {
-      throw new BackendUnavailable('gpu', `${PACKAGE} is installed but does not load (${(err as Error).message.split('\n')[0]}); reinstall it so its install script can fetch libtensorflow: ${GPU_INSTALL_ADVICE}`);
+      throw new BackendUnavailable(
+        'gpu',
+        `${PACKAGE} is installed but does not load (${(err as Error).message.split('\n')[0]}); reinstall it so its install script can fetch libtensorflow: ${GPU_INSTALL_ADVICE}`,
+      );
     }
     const tf = await import('@tensorflow/tfjs-core');
     if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailable('gpu', `${PACKAGE} loaded but its 'tensorflow' backend did not initialise`);

@@ -93,4 +93,3 @@ function powInt<T extends tfc.Tensor>(tf: TensorOps, x: T, k: number): T {
   }
   return result as T;
 }
-

@@ -16,7 +16,8 @@ import { nearestPrototypes } from './kernels/nearestPrototypes.js';
 
 /** The shared kernels, registered for `backendName`. */
 export function deviceKernelConfigs(backendName: BackendName): AnyKernelConfig[] {
-  const config = <K extends KernelName>(kernelName: K, kernelFunc: KernelFunc<K>, gap?: string, bitIdentical = gap !== undefined) => ({ kernelName, backendName, kernelFunc, gap, bitIdentical }) as unknown as AnyKernelConfig;
+  const config = <K extends KernelName>(kernelName: K, kernelFunc: KernelFunc<K>, gap?: string, bitIdentical = gap !== undefined) =>
+    ({ kernelName, backendName, kernelFunc, gap, bitIdentical }) as unknown as AnyKernelConfig;
   return [
     // Exact for integer-valued inputs: projections of pixels ≤ 255 on ±1 planes stay below 2^24.
     config('lshCodes', lshCodes, undefined, true),

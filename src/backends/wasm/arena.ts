@@ -30,7 +30,10 @@ export function layout<K extends string>(memory: WebAssembly.Memory, heapBase: n
   }
   const pages = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
-  const view = <T>(Ctor: new (b: ArrayBuffer, o: number, n: number) => T) => (name: K) => new Ctor(memory.buffer, offset[name], arrays[name][1]);
+  const view =
+    <T>(Ctor: new (b: ArrayBuffer, o: number, n: number) => T) =>
+    (name: K) =>
+      new Ctor(memory.buffer, offset[name], arrays[name][1]);
   return {
     offset,
     i32: view(Int32Array),

@@ -10,8 +10,16 @@ export function denseAmCore(args: DenseAmCoreArgs): DenseAmCoreResult {
   const Bp = Math.ceil(B / 4) * 4; // the SIMD loops take four samples at a time
   const train = targets !== undefined;
   const L = layout(ex.memory, base, {
-    a: ['f32', K * Bp], lab: ['f32', K * Nc], targets: ['f32', train ? Nc * Bp : 0], P: ['f32', train ? Nc * K * Bp : 0], Q: ['f32', train ? K * Bp : 0],
-    act: ['f32', Nc * Bp], g: ['f32', train ? Nc * Bp : 0], H: ['f32', train ? K * Bp : 0], dLab: ['f32', train ? K * Nc : 0], gsum: ['f32', train ? Bp : 0],
+    a: ['f32', K * Bp],
+    lab: ['f32', K * Nc],
+    targets: ['f32', train ? Nc * Bp : 0],
+    P: ['f32', train ? Nc * K * Bp : 0],
+    Q: ['f32', train ? K * Bp : 0],
+    act: ['f32', Nc * Bp],
+    g: ['f32', train ? Nc * Bp : 0],
+    H: ['f32', train ? K * Bp : 0],
+    dLab: ['f32', train ? K * Nc : 0],
+    gsum: ['f32', train ? Bp : 0],
   });
   const pad = (name: 'a' | 'targets', src: Float32Array, rows: number) => {
     const dst = L.f32(name).fill(0);

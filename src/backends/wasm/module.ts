@@ -5,7 +5,7 @@
  * kernels and about twice as fast.
  */
 import type { FeatureArray } from '../../data/batch.js';
-import type { PrototypeTrainingState, EpochEngine } from '../prototypeTrainer.js';
+import type { EpochEngine } from '../prototypeTrainer.js';
 import { layout } from './arena.js';
 import { readKernelBytes } from './node/kernelBytes.js';
 
@@ -30,7 +30,13 @@ let instance: { ex: KernelExports; base: number } | undefined;
 export function wasmModule(): { ex: KernelExports; base: number } {
   if (!instance) {
     const bytes = readKernelBytes();
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('wasm kernel aborted'); } } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+      env: {
+        abort: () => {
+          throw new Error('wasm kernel aborted');
+        },
+      },
+    });
     const ex = inst.exports as unknown as KernelExports;
     instance = { ex, base: ex.heapBase() };
   }
@@ -45,26 +51,80 @@ export function wasmEpochEngine(): EpochEngine {
   return {
     allocate(n, D, K, nnz, withPredictions) {
       const L = layout(ex.memory, base, {
-        rowStart: ['i32', n + 1], cols: ['i32', nnz], vals: ['f64', nnz], xNorm: ['f64', n], x: ['f32', n * D], labels: ['i32', n],
-        S: ['f64', D * K], T: ['f64', K], norm: ['f64', K], version: ['i32', K], drift: ['f64', K],
-        score: ['f64', n * K], dist: ['f64', n * K], seenVersion: ['i32', n * K], seenDrift: ['f64', n * K],
-        lower: ['f64', K], stale: ['i32', K], dots: ['f64', K], evals: ['i64', 1], pred: ['i32', withPredictions ? n : 0],
+        rowStart: ['i32', n + 1],
+        cols: ['i32', nnz],
+        vals: ['f64', nnz],
+        xNorm: ['f64', n],
+        x: ['f32', n * D],
+        labels: ['i32', n],
+        S: ['f64', D * K],
+        T: ['f64', K],
+        norm: ['f64', K],
+        version: ['i32', K],
+        drift: ['f64', K],
+        score: ['f64', n * K],
+        dist: ['f64', n * K],
+        seenVersion: ['i32', n * K],
+        seenDrift: ['f64', n * K],
+        lower: ['f64', K],
+        stale: ['i32', K],
+        dots: ['f64', K],
+        evals: ['i64', 1],
+        pred: ['i32', withPredictions ? n : 0],
       });
       offsets = L.offset;
       evals = L.i64('evals');
       const zero = <T extends { fill(v: never): T }>(a: T) => a.fill(0 as never);
       return {
-        n, D, K,
-        rowStart: zero(L.i32('rowStart')), cols: L.i32('cols'), vals: L.f64('vals'), xNorm: L.f64('xNorm'), x: L.f32('x'), labels: L.i32('labels'),
-        S: L.f64('S'), T: L.f64('T'), norm: L.f64('norm'), version: zero(L.i32('version')), drift: zero(L.f64('drift')),
-        score: zero(L.f64('score')), dist: zero(L.f64('dist')), seenVersion: L.i32('seenVersion'), seenDrift: zero(L.f64('seenDrift')),
+        n,
+        D,
+        K,
+        rowStart: zero(L.i32('rowStart')),
+        cols: L.i32('cols'),
+        vals: L.f64('vals'),
+        xNorm: L.f64('xNorm'),
+        x: L.f32('x'),
+        labels: L.i32('labels'),
+        S: L.f64('S'),
+        T: L.f64('T'),
+        norm: L.f64('norm'),
+        version: zero(L.i32('version')),
+        drift: zero(L.f64('drift')),
+        score: zero(L.f64('score')),
+        dist: zero(L.f64('dist')),
+        seenVersion: L.i32('seenVersion'),
+        seenDrift: zero(L.f64('seenDrift')),
         pred: withPredictions ? L.i32('pred') : undefined,
       };
     },
     runEpoch(st, recordPredictions) {
       const o = offsets;
       evals[0] = 0n;
-      const misses = ex.trainEpoch(st.n, st.D, st.K, o.rowStart, o.cols, o.vals, o.xNorm, o.x, o.labels, o.S, o.T, o.norm, o.version, o.drift, o.score, o.dist, o.seenVersion, o.seenDrift, o.lower, o.stale, o.dots, o.evals, recordPredictions ? o.pred : 0);
+      const misses = ex.trainEpoch(
+        st.n,
+        st.D,
+        st.K,
+        o.rowStart,
+        o.cols,
+        o.vals,
+        o.xNorm,
+        o.x,
+        o.labels,
+        o.S,
+        o.T,
+        o.norm,
+        o.version,
+        o.drift,
+        o.score,
+        o.dist,
+        o.seenVersion,
+        o.seenDrift,
+        o.lower,
+        o.stale,
+        o.dots,
+        o.evals,
+        recordPredictions ? o.pred : 0,
+      );
       return { misses, evaluations: Number(evals[0]) };
     },
   };

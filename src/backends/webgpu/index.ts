@@ -26,7 +26,10 @@ const webgpu: BackendDefinition = {
   async load() {
     const missing = PACKAGES.filter((p) => !isInstalled(p));
     if (missing.length > 0) {
-      throw new BackendUnavailable('webgpu', `${missing.join(' and ')} not installed; install with 'npm i webgpu @tensorflow/tfjs-backend-webgpu@4.22.0' on a machine with a Vulkan, Metal or D3D12 GPU`);
+      throw new BackendUnavailable(
+        'webgpu',
+        `${missing.join(' and ')} not installed; install with 'npm i webgpu @tensorflow/tfjs-backend-webgpu@4.22.0' on a machine with a Vulkan, Metal or D3D12 GPU`,
+      );
     }
     const dawn = await importOptional<Dawn>('webgpu');
     Object.assign(globalThis, dawn.globals);

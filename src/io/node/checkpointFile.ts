@@ -21,4 +21,3 @@ export function loadCheckpoint(path: string, kind?: string): Checkpoint {
   if (kind && ckpt.kind !== kind) throw new UsageError(`'${path}' is a '${ckpt.kind}' checkpoint, not '${kind}'`);
   return ckpt;
 }
-

@@ -126,12 +126,24 @@ export function encodeIdx(tensor: IdxTensor, gzip = false): Uint8Array {
     const v = tensor.data[i];
     const at = header + i * size;
     switch (tensor.dtype) {
-      case 'uint8': out[at] = v; break;
-      case 'int8': view.setInt8(at, v); break;
-      case 'int16': view.setInt16(at, v, false); break;
-      case 'int32': view.setInt32(at, v, false); break;
-      case 'float32': view.setFloat32(at, v, false); break;
-      case 'float64': view.setFloat64(at, v, false); break;
+      case 'uint8':
+        out[at] = v;
+        break;
+      case 'int8':
+        view.setInt8(at, v);
+        break;
+      case 'int16':
+        view.setInt16(at, v, false);
+        break;
+      case 'int32':
+        view.setInt32(at, v, false);
+        break;
+      case 'float32':
+        view.setFloat32(at, v, false);
+        break;
+      case 'float64':
+        view.setFloat64(at, v, false);
+        break;
     }
   }
   return gzip ? gzipSync(out) : out;

@@ -86,7 +86,8 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     async train(source, { schedule, reporter, testError, outDir, resume }) {
       const data = await collectSamples(source, 'competing-units');
       const [lo, hi] = data.info.range;
-      if (lo !== 0 || hi !== 1) throw new DataError(`competing-units: features are in [${lo}, ${hi}]; the rule expects inputs in [0, 1]: add { op: 'normalize', range: [0, 1] } to the pipeline's steps`);
+      if (lo !== 0 || hi !== 1)
+        throw new DataError(`competing-units: features are in [${lo}, ${hi}]; the rule expects inputs in [0, 1]: add { op: 'normalize', range: [0, 1] } to the pipeline's steps`);
       const X: Matrix = { values: data.x, rows: data.rows, cols: data.width };
       // One thread unless asked: a second thread measured no gain here (see README, competing units).
       const workers = schedule.workers === 'auto' ? 1 : schedule.workers;
@@ -99,7 +100,11 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
         const restored = CompetingUnits.fromCheckpoint(resume, backend, 'the checkpoint to resume');
         const { workers: _w, verbose: _v, numEpochs: wantEpochs, ...want } = model.getParams();
         const { workers: _w2, verbose: _v2, numEpochs: haveEpochs, ...have } = restored.getParams();
-        assertSameSettings(want.optimizer.schedule === 'linear' ? { ...have, numEpochs: haveEpochs } : have, want.optimizer.schedule === 'linear' ? { ...want, numEpochs: wantEpochs } : want, 'the checkpoint to resume');
+        assertSameSettings(
+          want.optimizer.schedule === 'linear' ? { ...have, numEpochs: haveEpochs } : have,
+          want.optimizer.schedule === 'linear' ? { ...want, numEpochs: wantEpochs } : want,
+          'the checkpoint to resume',
+        );
         restored.setParams({ workers, numEpochs: wantEpochs });
         model = restored;
         curve = (resume.settings.curve as EpochRow[] | undefined) ?? [];
@@ -148,7 +153,9 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
       const seconds = (performance.now() - started) / 1000;
       const final = curve.at(-1)!;
       const learnSeconds = history.reduce((a, r) => a + r.seconds, 0);
-      bar.done(`${model.epoch} epochs in ${seconds.toFixed(1)} s${model.converged ? ' (converged)' : ''}; test error ${final.test_error === undefined ? '-' : `${(100 * final.test_error).toFixed(2)}%`}`);
+      bar.done(
+        `${model.epoch} epochs in ${seconds.toFixed(1)} s${model.converged ? ' (converged)' : ''}; test error ${final.test_error === undefined ? '-' : `${(100 * final.test_error).toFixed(2)}%`}`,
+      );
       const norms = model.norms();
       const normMin = Math.min(...norms);
       const normMax = Math.max(...norms);

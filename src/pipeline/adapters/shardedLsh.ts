@@ -34,7 +34,17 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       const files: string[] = [];
       if (shape.length === 2) {
         const path = join(outDir, 'memories.png');
-        writeFileSync(path, await memoryFigure(model.prototypes(), { count: model.settings.shards * model.classes, shape: [shape[0], shape[1]], cols: model.classes, scale: 'ink', range: [0, 255], title: `sharded-lsh prototypes: ${model.settings.shards} shards (rows) × ${model.classes} classes` }));
+        writeFileSync(
+          path,
+          await memoryFigure(model.prototypes(), {
+            count: model.settings.shards * model.classes,
+            shape: [shape[0], shape[1]],
+            cols: model.classes,
+            scale: 'ink',
+            range: [0, 255],
+            title: `sharded-lsh prototypes: ${model.settings.shards} shards (rows) × ${model.classes} classes`,
+          }),
+        );
         files.push(path);
       }
       const points = epochs.flatMap((e) => [
@@ -110,11 +120,9 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
         ],
         timings: { fit_s: round(report.seconds, 3), curve_s: round((performance.now() - curveStarted) / 1000, 3) },
         warnings: unconverged.map(
-          (s) =>
-            `shard ${s.shard} (${s.samples} samples) did not converge within ${s.epochs} epochs: ${s.misses.at(-1)} misses in its last epoch (raise train.maxEpochs to train it longer)`,
+          (s) => `shard ${s.shard} (${s.samples} samples) did not converge within ${s.epochs} epochs: ${s.misses.at(-1)} misses in its last epoch (raise train.maxEpochs to train it longer)`,
         ),
       };
     },
   };
 }
-

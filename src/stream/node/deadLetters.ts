@@ -35,7 +35,10 @@ export class DeadLetterSink {
     const table = new Table({
       id: makeVector(Int32Array.from(rejections, (r) => r.id)),
       batch: makeVector(new Int32Array(rejections.length).fill(batch)),
-      reason: vectorFromArray(rejections.map((r) => r.reason), new Utf8()),
+      reason: vectorFromArray(
+        rejections.map((r) => r.reason),
+        new Utf8(),
+      ),
     });
     for (const b of table.batches) this.writer.write(b);
     this.count += rejections.length;

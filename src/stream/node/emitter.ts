@@ -42,7 +42,7 @@ export interface EmitReport {
 }
 
 /** The batches to send, shaped by `opts` (finite sources are read into memory to reorder them). */
-export async function* shapedBatches(spec: string, opts: EmitOptions): AsyncGenerator<RecordBatch> {
+async function* shapedBatches(spec: string, opts: EmitOptions): AsyncGenerator<RecordBatch> {
   const source = await openSource(spec, { batchSize: opts.batchSize });
   const parts: RecordBatch[] = [];
   for await (const event of source.events) {
@@ -58,7 +58,12 @@ export async function* shapedBatches(spec: string, opts: EmitOptions): AsyncGene
   for (let pass = 0; pass < opts.repeat; pass++) {
     for (let at = 0; at < order.length; at += opts.batchSize) {
       let batch = takeRows(all, order.subarray(at, at + opts.batchSize));
-      if (pass > 0) batch = withIntColumn(batch, 'id', sampleIds(batch).map((id) => id + pass * stride));
+      if (pass > 0)
+        batch = withIntColumn(
+          batch,
+          'id',
+          sampleIds(batch).map((id) => id + pass * stride),
+        );
       if (opts.noise) batch = (await lastValueFrom(of(batch).pipe(addNoise(opts.noise))))!;
       yield batch;
     }
@@ -76,7 +81,7 @@ function rowOrder(batch: RecordBatch, opts: EmitOptions): Int32Array {
 }
 
 /** Writes one stream of `batches` to `dest`, waiting for it to drain and keeping to `rate`. */
-export async function writeStream(batches: AsyncIterable<RecordBatch>, dest: NodeJS.WritableStream & { writableNeedDrain?: boolean }, rate?: number): Promise<{ batches: number; samples: number }> {
+async function writeStream(batches: AsyncIterable<RecordBatch>, dest: NodeJS.WritableStream & { writableNeedDrain?: boolean }, rate?: number): Promise<{ batches: number; samples: number }> {
   const writer = new RecordBatchStreamWriter();
   const bytes = writer.toNodeStream();
   bytes.pipe(dest);

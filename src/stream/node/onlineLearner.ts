@@ -33,8 +33,6 @@ export interface OnlineModel {
   checkpoint(): Checkpoint;
 }
 
-
-
 /** Options of `learnOnline`. */
 export interface OnlineOptions {
   window: number;
@@ -142,7 +140,7 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
 }
 
 /** A model checkpoint with the stream state added (ids learned, counters, accuracy window). */
-export function streamCheckpoint(modelCheckpoint: Checkpoint, state: StreamState): Checkpoint {
+function streamCheckpoint(modelCheckpoint: Checkpoint, state: StreamState): Checkpoint {
   const seen = state.seen.toTensors();
   const preq = state.prequential.toTensors();
   return {

@@ -115,7 +115,7 @@ function F(x: number, n: number, rectified: boolean): number {
 }
 
 /** The network's energy from the overlaps (dense: in units of N^n). */
-export function energyOf(rule: RecallRule, m: Float64Array, s: Int8Array, P: number, N: number): number {
+function energyOf(rule: RecallRule, m: Float64Array, s: Int8Array, P: number, N: number): number {
   if (rule.kind === 'classical') {
     let sq = 0;
     for (let mu = 0; mu < P; mu++) sq += m[mu] * m[mu];

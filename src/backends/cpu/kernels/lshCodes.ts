@@ -9,7 +9,7 @@ import type { KernelConfig, LshCodesArgs } from '../../kernel.js';
 import { nonZeros, sparseDots } from '../sparse.js';
 
 /** The sign-bit codes of each row (see the kernel catalog). */
-export function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs): Uint32Array {
+function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs): Uint32Array {
   const pixelMajor = new Float64Array(width * bits);
   for (let b = 0; b < bits; b++) for (let j = 0; j < width; j++) pixelMajor[j * bits + b] = planes[b * width + j];
   const all = Int32Array.from({ length: bits }, (_, b) => b);

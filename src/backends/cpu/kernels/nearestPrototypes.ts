@@ -7,7 +7,7 @@ import { prototypeScore, squaredNorm, toPixelMajor } from '../prototypeScore.js'
 import { nonZeros, sparseDots } from '../sparse.js';
 
 /** The nearest prototype of each row (see the kernel catalog). */
-export function nearestPrototypes({ x, rows, width, groups, sums, counts, classes }: NearestPrototypesArgs): Int32Array {
+function nearestPrototypes({ x, rows, width, groups, sums, counts, classes }: NearestPrototypesArgs): Int32Array {
   const K = classes;
   const pixelMajor: Float64Array[] = [];
   const norms = new Float64Array(counts.length);

@@ -6,7 +6,10 @@ export function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs, ctx: Ke
   const tf = engineOf(ctx, 'lshCodes');
   const codes = tf.tidy(() => {
     const proj = tf.matMul(tf.tensor2d(Float32Array.from(x), [rows, width]), tf.tensor2d(planes, [bits, width]), false, true);
-    const weights = tf.tensor1d(Int32Array.from({ length: bits }, (_, b) => 2 ** (bits - 1 - b)), 'int32');
+    const weights = tf.tensor1d(
+      Int32Array.from({ length: bits }, (_, b) => 2 ** (bits - 1 - b)),
+      'int32',
+    );
     return tf.sum(tf.mul(tf.cast(tf.greater(proj, 0), 'int32'), weights), 1);
   });
   const out = Uint32Array.from(codes.dataSync());

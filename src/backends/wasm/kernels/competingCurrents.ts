@@ -4,7 +4,7 @@ import { layout } from '../arena.js';
 import { wasmModule } from '../module.js';
 
 /** The hidden currents of a minibatch. */
-export function competingCurrents({ wT, hidden: H, x, rows, width: D }: CompetingCurrentsArgs): Float32Array {
+function competingCurrents({ wT, hidden: H, x, rows, width: D }: CompetingCurrentsArgs): Float32Array {
   const { ex, base } = wasmModule();
   const Hp = Math.ceil(H / 4) * 4; // the SIMD loop takes four units at a time
   const L = layout(ex.memory, base, { wT: ['f32', D * Hp], x: ['f32', rows * D], cols: ['i32', rows * D], vals: ['f32', rows * D], starts: ['i32', rows + 1], out: ['f32', rows * Hp] });

@@ -4,7 +4,7 @@ import { layout } from '../arena.js';
 import { copyFeatures, elem, wasmModule } from '../module.js';
 
 /** The sign-bit codes of each row. */
-export function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs): Uint32Array {
+function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs): Uint32Array {
   const { ex, base } = wasmModule();
   const L = layout(ex.memory, base, { x: [elem(x), rows * width], planes: ['f64', width * bits], cols: ['i32', width], vals: ['f64', width], proj: ['f64', bits], out: ['u32', rows] });
   copyFeatures(L, x);

@@ -5,7 +5,7 @@ import { layout } from '../arena.js';
 import { copyFeatures, elem, wasmModule } from '../module.js';
 
 /** The nearest prototype of each row. */
-export function nearestPrototypes(a: NearestPrototypesArgs): Int32Array {
+function nearestPrototypes(a: NearestPrototypesArgs): Int32Array {
   const { ex, base } = wasmModule();
   const { x, rows, width, groups, sums, counts, classes: K } = a;
   const G = counts.length / K;

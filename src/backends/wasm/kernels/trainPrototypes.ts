@@ -4,4 +4,9 @@ import { trainPrototypesWith } from '../../prototypeTrainer.js';
 import { wasmEpochEngine } from '../module.js';
 
 /** The wasm registration of `trainPrototypes`. */
-export const trainPrototypesConfig: KernelConfig<'trainPrototypes'> = { kernelName: 'trainPrototypes', backendName: 'wasm', bitIdentical: true, kernelFunc: (args) => trainPrototypesWith(wasmEpochEngine(), args) };
+export const trainPrototypesConfig: KernelConfig<'trainPrototypes'> = {
+  kernelName: 'trainPrototypes',
+  backendName: 'wasm',
+  bitIdentical: true,
+  kernelFunc: (args) => trainPrototypesWith(wasmEpochEngine(), args),
+};
