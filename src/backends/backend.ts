@@ -24,6 +24,8 @@ export interface Backend {
   readonly name: BackendName;
   /** One line for `amem-flow backends` and reports. */
   readonly description: string;
+  /** The tfjs backend its tensor ops run on. */
+  readonly engine: string;
   /** tfjs-core with this backend's engine current; throws when another engine has been made current since `activate()`. */
   readonly tf: TensorOps;
   /** Makes this backend's tensor engine the current one (tfjs allows one per process); returns it. */

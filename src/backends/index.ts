@@ -16,6 +16,8 @@ export interface BackendStatus {
   name: BackendName;
   available: boolean;
   description: string;
+  /** The tfjs engine it runs tensor ops on ('' when unavailable). */
+  engine: string;
   reason?: string;
   gaps: Partial<Record<KernelName, string>>;
 }
@@ -50,6 +52,7 @@ async function load(name: BackendName): Promise<Backend> {
   const backend: Backend = {
     name,
     description: def.description,
+    engine: def.tfjsBackend,
     threadable: def.threadable,
     workerKernels: def.workerKernels,
     gaps: gapsOf(name),
@@ -85,10 +88,10 @@ export async function listBackends(): Promise<BackendStatus[]> {
   for (const name of BACKEND_NAMES) {
     try {
       const b = await load(name);
-      out.push({ name, available: true, description: b.description, gaps: b.gaps });
+      out.push({ name, available: true, description: b.description, engine: b.engine, gaps: b.gaps });
     } catch (err) {
       if (!(err instanceof BackendUnavailable)) throw err;
-      out.push({ name, available: false, description: '', reason: err.reason, gaps: {} });
+      out.push({ name, available: false, description: '', engine: '', reason: err.reason, gaps: {} });
     }
   }
   if (before && tf.getBackend() !== before) await tf.setBackend(before);
