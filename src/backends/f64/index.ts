@@ -4,20 +4,13 @@
  * plain dense sums); every other kernel is the cpu kernel, registered as a gap. Tensor ops:
  * tfjs's `cpu` backend (float32, like every tfjs engine).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { BackendUnavailable, type BackendDefinition } from '../backend.js';
+import type { BackendDefinition } from '../backend.js';
+import cpu from '../cpu/index.js';
 
 const f64: BackendDefinition = {
+  ...cpu,
   name: 'f64',
   description: 'float64 reference kernels (hashing, nearest prototype) + the cpu backend for the rest',
-  tfjsBackend: 'cpu',
-  threadable: true,
   workerKernels: 'f64',
-  async load() {
-    tf.env().set('PROD', true);
-    if (!(await tf.setBackend('cpu'))) throw new BackendUnavailable('f64', 'tfjs could not initialise its cpu backend (is @tensorflow/tfjs-backend-cpu installed?)');
-    return tf;
-  },
 };
 export default f64;

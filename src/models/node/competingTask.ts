@@ -3,7 +3,7 @@
  * ranks of one part of a minibatch, with the backend's worker kernel set. The training set and
  * the transposed powers of the weights are read from SharedArrayBuffers, so only row numbers travel.
  */
-import type { BackendName, KernelRunner } from '../../backends/backend.js';
+import type { BackendName } from '../../backends/backend.js';
 import { hostKernels } from '../../backends/kernelModules.js';
 import { rankRows, type Ranks } from '../competingRanks.js';
 
@@ -21,12 +21,9 @@ export interface CompetingTask {
   k: number;
 }
 
-const loaded = new Map<BackendName, KernelRunner>();
-
 /** Ranks the part's samples. */
 export default async function run(task: CompetingTask): Promise<Ranks> {
-  let kernels = loaded.get(task.kernels);
-  if (!kernels) loaded.set(task.kernels, (kernels = await hostKernels(task.kernels)));
+  const kernels = await hostKernels(task.kernels); // the kernel module is imported once per thread
   const all = new Float32Array(task.x);
   const D = task.width;
   const n = task.rows.length;

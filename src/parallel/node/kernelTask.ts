@@ -5,7 +5,7 @@
  * 100 ms, so the main thread can draw a progress bar while a long shard trains.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { BackendName, KernelRunner } from '../../backends/backend.js';
+import type { BackendName } from '../../backends/backend.js';
 import type { TrainPrototypesArgs, TrainPrototypesResult } from '../../backends/kernel.js';
 import { hostKernels } from '../../backends/kernelModules.js';
 
@@ -26,12 +26,9 @@ export interface TrainPrototypesTaskResult {
   counts: Float64Array;
 }
 
-const loaded = new Map<BackendName, KernelRunner>();
-
 /** Runs `trainPrototypes` with the named kernel set and returns the updated arrays. */
 export default async function run(task: TrainPrototypesTask): Promise<TrainPrototypesTaskResult> {
-  let kernels = loaded.get(task.kernels);
-  if (!kernels) loaded.set(task.kernels, (kernels = await hostKernels(task.kernels)));
+  const kernels = await hostKernels(task.kernels); // the kernel module is imported once per thread
   let last = 0;
   const started = performance.now();
   const result = kernels.run('trainPrototypes', {
