@@ -256,7 +256,7 @@ if (only.has('dense')) {
       const times: number[] = [];
       let last = performance.now();
       await model.fit(
-        { x: x.subarray(0, samples * D), y: train.y.subarray(0, samples) },
+        makeSampleBatch({ ids: train.ids.subarray(0, samples), x: x.subarray(0, samples * D), y: train.y.subarray(0, samples), info: { shape: [28, 28], range: [-1, 1], encoding: 'scaled' } }),
         {
           epochs,
           batchSize: B,

@@ -21,6 +21,8 @@ export { addNoise, type AddNoiseOptions } from './operators/addNoise.js';
 export { lshHash, createLshRouter, routerFromPlanes, routeRows, routerMetadata, type LshRouter, type LshHashOptions } from './operators/lshHash.js';
 export { routeByShard, shardOf } from './operators/routeByShard.js';
 export { minibatch, type MinibatchOptions } from './operators/minibatch.js';
+export { epochSource, epochOrder, type EpochSourceOptions } from './operators/epochSource.js';
+export { collectBatch } from './io/collect.js';
 export { evaluate, score, type Evaluation } from './operators/evaluate.js';
 export { predict, type Predictor } from './operators/predict.js';
 export { trainStep, type Learner, type StepOptions } from './operators/trainStep.js';
@@ -30,9 +32,11 @@ export type { KernelCatalog, KernelName, KernelConfig } from './backends/kernel.
 export { registerKernel, getKernel, kernelsFor } from './backends/registry.js';
 export { createBackend, listBackends, type BackendStatus } from './backends/index.js';
 
-export type { Classifier } from './models/model.js';
+export type { Classifier, Model } from './models/model.js';
 export { ShardedLshModel, type ShardedLshSettings, type ShardedLshFitOptions, type ShardedLshFitReport, type ShardReport } from './models/shardedLsh.js';
-export { DenseAmModel, defaultDenseAmSettings, type DenseAmSettings, type DenseAmData } from './models/denseAm.js';
+export { DenseAmModel, defaultDenseAmSettings, type DenseAmSettings, type DenseAmStep, type DenseAmEpoch, type DenseAmFitOptions } from './models/denseAm.js';
+export { CompetingClassifier } from './models/competingClassifier.js';
+export { trainEpochs, type EpochLearner, type EpochPlan, type TrainingData } from './models/epochTrainer.js';
 export { CompetingUnits, type Matrix, type EpochRecord } from './models/competingUnits.js';
 export { resolveCompetingOptions, learningRateAt, type CompetingUnitsInput, type CompetingUnitsOptions } from './models/competingUnitsOptions.js';
 export { fitReadout, readoutPredict, readoutScores, type ReadoutSettings, type ReadoutState } from './models/readoutHead.js';

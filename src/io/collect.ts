@@ -4,7 +4,7 @@
  */
 import { lastValueFrom, tap, type Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import { features, labels, type FeatureInfo } from '../data/batch.js';
+import { concatBatches, features, labels, type FeatureInfo } from '../data/batch.js';
 import { DataError } from '../util/errors.js';
 
 /** A collected training set. */
@@ -45,4 +45,24 @@ export async function collectSamples(source: Observable<RecordBatch>, who: strin
   });
   const { width, ...rest } = info;
   return { x, y, rows, width, info: rest };
+}
+
+/** Concatenates every batch of a finite stream into one batch (a copy unless there is one batch). */
+export async function collectBatch(source: Observable<RecordBatch>, who: string): Promise<RecordBatch> {
+  const batches: RecordBatch[] = [];
+  let width: number | undefined;
+  await lastValueFrom(
+    source.pipe(
+      tap((batch) => {
+        if (batch.numRows === 0) return;
+        const w = features(batch, who).width;
+        if (width !== undefined && w !== width) throw new DataError(`${who}: batch features have width ${w}, earlier batches ${width}`);
+        width = w;
+        batches.push(batch);
+      }),
+    ),
+    { defaultValue: undefined },
+  );
+  if (batches.length === 0) throw new DataError(`${who}: the training stream had no samples`);
+  return concatBatches(batches);
 }

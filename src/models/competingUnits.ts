@@ -1,59 +1,52 @@
 /**
- * `competing-units`: unsupervised learning by competing hidden units (Krotov & Hopfield 2019;
- * SPEC 4.3, seed 003), as an estimator shaped like the `plasticity` library's `Hopfield`.
+ * `competing-units`: unsupervised learning by competing hidden units (Krotov & Hopfield 2019,
+ * "Unsupervised learning by competing hidden units"), as an estimator shaped like the
+ * `plasticity` library's `Hopfield`.
  *
  * H hidden units with weights W (H × D) learn from inputs in [0, 1]: per minibatch every sample
  * drives its most active unit toward itself (Hebbian) and pushes its k-th most active unit away
  * (anti-Hebbian, strength Δ); the max-normalised update drives each unit's weights to unit
  * Lebesgue p-norm. The currents run on the backend (the `competingCurrents` kernel: sparse over
  * the inputs' zeros on cpu and wasm, a matmul on the GPUs); ranking (`competingRanks.ts`) and the
- * sparse update (`competingRule.ts`) run on the host.
+ * sparse update (`competingRule.ts`) run on the host. Training is `trainEpochs` over whole
+ * minibatches; the checkpoint format is `competingCheckpoint.ts`, the worker split
+ * `node/competingWorkers.ts`, the classifier with its read-out `competingClassifier.ts`.
  *
  * @example
- * const model = new CompetingUnits({ outputs: 100, numEpochs: 200 }, backend);
- * await model.fit({ values: x, rows: 60000, cols: 784 });   // x in [0, 1]
+ * const model = new CompetingUnits({ outputs: 100, epochs: 200 }, backend);
+ * await model.fit({ values: x, rows: 60000, cols: 784 });   // x in [0, 1]; or a batch / a stream of batches
  * const hidden = model.transform({ values: xTest, rows: 10000, cols: 784 });   // 10000 × 100 currents
  */
+import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
-import { tensorOf, type Checkpoint, checkCheckpoint } from '../io/checkpoint.js';
+import type { Checkpoint } from '../io/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/node/checkpointFile.js';
-import type { CompetingTask } from './node/competingTask.js';
-import { createWorkerPool, type WorkerPool } from '../parallel/node/workerPool.js';
-import { sharedCopy } from '../parallel/sharedMemory.js';
+import type { StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
+import { competingCheckpoint, readCompetingCheckpoint, COMPETING_KIND, type EpochRecord } from './competingCheckpoint.js';
 import { applyUpdate, rowNorms, UpdateScratch, writePowersT } from './competingRule.js';
 import { concatRanks, rankRows, type Ranks } from './competingRanks.js';
-import { learningRateAt, resolveCompetingOptions, type CompetingUnitsInput, type CompetingUnitsOptions } from './competingUnitsOptions.js';
+import { learningRateAt, resolveCompetingOptions, withoutAliases, type CompetingUnitsInput, type CompetingUnitsOptions } from './competingUnitsOptions.js';
+import { trainEpochs, trainingBatch, type TrainingData } from './epochTrainer.js';
+import { checkedInputs } from './inputs.js';
+import { checkMatrix, isMatrix, matrixBatch, maxAbsDiff, type Matrix } from './matrix.js';
+import { sharedCopy } from '../parallel/sharedMemory.js';
+import type { CompetingWorkers } from './node/competingWorkers.js';
 
-/** A dense float32 matrix, row-major (one sample per row). */
-export interface Matrix {
-  values: Float32Array;
-  rows: number;
-  cols: number;
-}
+export type { EpochRecord } from './competingCheckpoint.js';
+export type { Matrix } from './matrix.js';
 
-/** One epoch of `fit`. */
-export interface EpochRecord {
-  epoch: number;
-  /** Learning rate used in this epoch. */
-  lr: number;
-  /** max |W_after − W_before| over the epoch. */
-  maxChange: number;
-  /** Smallest and largest unit p-norm after the epoch (they converge to 1). */
-  normMin: number;
-  normMax: number;
-  seconds: number;
-}
+/** An epoch's summary: its record, and whether training stops (converged). */
+type EpochEnd = EpochRecord & { stop: boolean };
 
-const KIND = 'competing-units';
-const FORMAT_VERSION = 1;
 const TRANSFORM_ROWS = 2000;
+const RANGE_FIX = "the rule expects inputs in [0, 1]: add { op: 'normalize', range: [0, 1] } to the pipeline's steps";
 
 /** The competing hidden units estimator. */
 export class CompetingUnits {
-  static readonly kind = KIND;
-  /** Epochs completed by `fit` (sets the next epoch's learning rate). */
+  static readonly kind = COMPETING_KIND;
+  /** Epochs completed (sets the next epoch's learning rate). */
   epoch = 0;
   /** One record per epoch run. */
   history: EpochRecord[] = [];
@@ -65,6 +58,10 @@ export class CompetingUnits {
   private wpT: Float32Array | undefined;
   private widthState: number | undefined;
   private readonly scratch = new UpdateScratch();
+  private workers: CompetingWorkers | undefined;
+  /** The epoch under way in `train`: its learning rate, start time, starting weights, and recent epochs' weights. */
+  private current: { lr: number; started: number; before: Float32Array } | undefined;
+  private recent: Float32Array[] = [];
 
   constructor(
     options: CompetingUnitsInput,
@@ -80,7 +77,8 @@ export class CompetingUnits {
 
   /** Changes options (validated); fitted weights are kept unless `outputs` changes. */
   setParams(changes: CompetingUnitsInput): this {
-    const next = resolveCompetingOptions({ ...this.options, ...changes, optimizer: { ...this.options.optimizer, ...changes.optimizer } });
+    const own = withoutAliases(changes);
+    const next = resolveCompetingOptions({ ...this.options, ...own, optimizer: { ...this.options.optimizer, ...own.optimizer } });
     if (next.outputs !== this.options.outputs) this.reset();
     this.options = next;
     if (this.w) this.refreshPowers();
@@ -110,69 +108,59 @@ export class CompetingUnits {
   }
 
   /** Learns the weights from scratch (new seeded weights), for up to numEpochs or until converged. */
-  async fit(X: Matrix, opts: { onEpoch?: (record: EpochRecord) => void | Promise<void> } = {}): Promise<this> {
+  async fit(X: Matrix | TrainingData, opts: { onEpoch?: (record: EpochRecord) => void | Promise<void> } = {}): Promise<this> {
     this.reset();
     return this.train(X, this.options.numEpochs, opts);
   }
 
   /** Continues training for `epochs` more epochs without re-initialising (e.g. after `load`). */
-  async train(X: Matrix, epochs: number, opts: { onEpoch?: (record: EpochRecord) => void | Promise<void> } = {}): Promise<this> {
-    const x = this.checkInput(X, 'fit');
+  async train(X: Matrix | TrainingData, epochs: number, opts: { onEpoch?: (record: EpochRecord) => void | Promise<void> } = {}): Promise<this> {
+    const data = isMatrix(X) ? matrixBatch(X, 'competing-units fit') : await trainingBatch(X, 'competing-units');
+    const { width, rows } = checkedInputs(data, 'competing-units fit', { range: [0, 1], checked: isMatrix(X), fix: RANGE_FIX });
     const o = this.options;
-    if (o.batchSize > X.rows) throw new UsageError(`competing-units: batchSize ${o.batchSize} exceeds the ${X.rows} samples; use batchSize <= ${X.rows}`);
-    this.ensure(X.cols);
-    const D = X.cols;
-    const batches = Math.floor(X.rows / o.batchSize);
-    const pool = this.backend.threadable && o.workers > 1 ? createWorkerPool(1, new URL('./node/competingTask.ts', import.meta.url)) : undefined;
-    const shared = pool ? sharedCopy(x).buffer : undefined;
-    if (pool) this.wpT = sharedCopy(this.wpT!);
+    if (o.batchSize > rows) throw new UsageError(`competing-units: batchSize ${o.batchSize} exceeds the ${rows} samples; use batchSize <= ${rows}`);
+    this.ensure(width);
     // Weights at the end of recent epochs, starting with those this call starts from.
-    const recent: Float32Array[] = o.epochsForConvergence === null ? [] : [this.w!.slice()];
+    this.recent = o.epochsForConvergence === null ? [] : [this.w!.slice()];
     this.converged = false;
-    try {
-      for (let e = 0; e < epochs; e++) {
-        const started = performance.now();
-        const before = this.w!.slice();
-        const order = Rng.derive(o.randomState, 'epoch', this.epoch).shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
-        const lr = learningRateAt(o, this.epoch);
-        for (let b = 0; b < batches; b++) {
-          const idx = order.subarray(b * o.batchSize, (b + 1) * o.batchSize);
-          const xb = new Float32Array(idx.length * D);
-          idx.forEach((r, i) => xb.set(x.subarray(r * D, (r + 1) * D), i * D));
-          const ranks = await this.rank(xb, idx, pool, shared);
-          this.update(xb, ranks, lr);
-        }
-        this.epoch++;
-        const norms = this.norms();
-        const record: EpochRecord = {
-          epoch: this.epoch,
-          lr,
-          maxChange: maxAbsDiff(before, this.w!),
-          normMin: Math.min(...norms),
-          normMax: Math.max(...norms),
-          seconds: (performance.now() - started) / 1000,
-        };
-        this.history.push(record);
-        if (o.verbose)
-          process.stderr.write(
-            `competing-units: epoch ${record.epoch}, lr ${lr.toPrecision(3)}, max change ${record.maxChange.toPrecision(3)}, norms ${record.normMin.toFixed(4)}–${record.normMax.toFixed(4)}, ${record.seconds.toFixed(2)} s\n`,
-          );
-        await opts.onEpoch?.(record);
-        if (this.stable(recent)) {
-          this.converged = true;
-          if (o.verbose) process.stderr.write(`competing-units: converged after epoch ${this.epoch} (weights within ${o.convergenceAtol} over ${o.epochsForConvergence} epochs)\n`);
-          break;
-        }
-      }
-    } finally {
-      await pool?.close();
-    }
+    await trainEpochs(this, data, {
+      epochs,
+      batchSize: o.batchSize,
+      seed: o.randomState,
+      workers: o.workers,
+      wholeBatches: true,
+      validated: true,
+      onEpoch: ({ stop: _stop, ...record }: EpochEnd) => opts.onEpoch?.(record),
+    });
     return this;
   }
 
-  /** One update per minibatch of `batchSize` rows of X at the current epoch's learning rate (streaming). */
+  /** Starts an epoch of `trainEpochs`: its learning rate, and the weights to measure its change against. */
+  beginEpoch(): void {
+    this.current = { lr: learningRateAt(this.options, this.epoch), started: performance.now(), before: this.w!.slice() };
+  }
+
+  /**
+   * One update per minibatch of `batchSize` rows of the batch, at the current epoch's learning
+   * rate (streaming; a batch of exactly `batchSize` rows is one step). With `opts.workers` > 1 a
+   * worker ranks each minibatch's second half.
+   */
+  async learn(batch: RecordBatch, opts: StepOptions = {}): Promise<{ rows: number }> {
+    const { x, rows, width } = checkedInputs(batch, 'competing-units learn', { range: [0, 1], checked: opts.validated, fix: RANGE_FIX });
+    this.ensure(width);
+    const lr = this.current?.lr ?? learningRateAt(this.options, this.epoch);
+    const parallel = (opts.workers ?? 1) > 1 && this.backend.threadable;
+    for (let at = 0; at < rows; at += this.options.batchSize) {
+      const n = Math.min(this.options.batchSize, rows - at);
+      const xb = x.subarray(at * width, (at + n) * width);
+      this.update(xb, parallel ? await this.rankParallel(xb, n) : this.rankLocal(xb, n), lr);
+    }
+    return { rows };
+  }
+
+  /** One update per minibatch of `batchSize` rows of X at the current epoch's learning rate (the library's streaming call). */
   partialFit(X: Matrix): this {
-    const x = this.checkInput(X, 'partialFit');
+    const x = checkMatrix(X, 'competing-units partialFit');
     this.ensure(X.cols);
     const lr = learningRateAt(this.options, this.epoch);
     for (let at = 0; at < X.rows; at += this.options.batchSize) {
@@ -183,9 +171,34 @@ export class CompetingUnits {
     return this;
   }
 
+  /** Ends an epoch of `trainEpochs`: records it, and stops when the weights have converged. */
+  endEpoch(): EpochEnd {
+    const { lr, started, before } = this.current!;
+    this.current = undefined;
+    this.epoch++;
+    const norms = this.norms();
+    const record: EpochRecord = { epoch: this.epoch, lr, maxChange: maxAbsDiff(before, this.w!), normMin: Math.min(...norms), normMax: Math.max(...norms), seconds: (performance.now() - started) / 1000 };
+    this.history.push(record);
+    const o = this.options;
+    if (o.verbose)
+      process.stderr.write(
+        `competing-units: epoch ${record.epoch}, lr ${lr.toPrecision(3)}, max change ${record.maxChange.toPrecision(3)}, norms ${record.normMin.toFixed(4)}–${record.normMax.toFixed(4)}, ${record.seconds.toFixed(2)} s\n`,
+      );
+    this.converged = this.stable();
+    if (this.converged && o.verbose) process.stderr.write(`competing-units: converged after epoch ${this.epoch} (weights within ${o.convergenceAtol} over ${o.epochsForConvergence} epochs)\n`);
+    return { ...record, stop: this.converged };
+  }
+
+  /** Stops the worker thread of parallel steps. */
+  async release(): Promise<void> {
+    this.current = undefined;
+    await this.workers?.close();
+    this.workers = undefined;
+  }
+
   /** Hidden currents (sign(W)·|W|^(p−1))·x per sample: rows × outputs, a fresh array. */
   transform(X: Matrix): Matrix {
-    const x = this.checkInput(X, 'transform');
+    const x = checkMatrix(X, 'competing-units transform');
     this.fitted('transform');
     if (X.cols !== this.widthState) throw new DataError(`competing-units transform: inputs have ${X.cols} columns, the model was fitted on ${this.widthState}`);
     const H = this.options.outputs;
@@ -227,27 +240,21 @@ export class CompetingUnits {
 
   /** Reads a model written by `save`. */
   static load(path: string, backend: Backend): CompetingUnits {
-    return CompetingUnits.fromCheckpoint(loadCheckpoint(path, KIND), backend, path);
+    return CompetingUnits.fromCheckpoint(loadCheckpoint(path, COMPETING_KIND), backend, path);
   }
 
   /** The model as a checkpoint. */
   toCheckpoint(): Checkpoint {
-    const w = this.fitted('save');
-    return {
-      kind: KIND,
-      version: FORMAT_VERSION,
-      settings: { options: this.options, width: this.widthState, epoch: this.epoch, history: this.history, converged: this.converged },
-      tensors: { weights: { data: w.slice(), shape: [this.options.outputs, this.widthState!] } },
-    };
+    const weights = this.fitted('save');
+    return competingCheckpoint({ options: this.options, width: this.widthState!, epoch: this.epoch, history: this.history, converged: this.converged, weights });
   }
 
   /** Rebuilds a model from `toCheckpoint`'s output. */
   static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): CompetingUnits {
-    checkCheckpoint(ckpt, KIND, FORMAT_VERSION, source);
-    const s = ckpt.settings as { options: CompetingUnitsOptions; width: number; epoch: number; history: EpochRecord[]; converged: boolean };
+    const s = readCompetingCheckpoint(ckpt, source);
     const model = new CompetingUnits(s.options, backend);
     model.widthState = s.width;
-    model.w = (tensorOf(ckpt, 'weights', [s.options.outputs, s.width]) as Float32Array).slice();
+    model.w = s.weights;
     model.refreshPowers();
     model.epoch = s.epoch;
     model.history = s.history;
@@ -259,14 +266,17 @@ export class CompetingUnits {
     return this.backend.run('competingCurrents', { wT: this.wpT!, hidden: this.options.outputs, x, rows, width: this.widthState! });
   }
 
-  /** Ranks a minibatch; with a pool, a worker ranks its second half meanwhile (each sample's currents do not depend on the split). */
-  private async rank(xb: Float32Array, idx: Int32Array, pool: WorkerPool | undefined, shared: SharedArrayBuffer | undefined): Promise<Ranks> {
-    const n = idx.length;
+  /** Ranks a minibatch while a worker ranks its second half (each sample's currents do not depend on the split). */
+  private async rankParallel(xb: Float32Array, n: number): Promise<Ranks> {
     const half = Math.ceil(n / 2);
-    if (!pool || half === n) return this.rankLocal(xb, n);
+    if (half === n) return this.rankLocal(xb, n);
+    if (!this.workers) {
+      this.workers = new (await import('./node/competingWorkers.js')).CompetingWorkers();
+      this.wpT = sharedCopy(this.wpT!);
+    }
     const { outputs: hidden, k } = this.options;
     const D = this.widthState!;
-    const remote = pool.run<CompetingTask, Ranks>({ kernels: this.backend.workerKernels, x: shared!, width: D, rows: idx.slice(half), wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
+    const remote = this.workers.rank(xb.subarray(half * D, n * D), { kernels: this.backend.workerKernels, width: D, rows: n - half, wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
     const local = rankRows(this.currents(xb.subarray(0, half * D), half), half, hidden, k);
     return concatRanks(local, await remote);
   }
@@ -295,9 +305,10 @@ export class CompetingUnits {
   }
 
   /** Converged when the weights stayed within atol of their current values over the last N epochs. */
-  private stable(recent: Float32Array[]): boolean {
+  private stable(): boolean {
     const N = this.options.epochsForConvergence;
     if (N === null) return false;
+    const recent = this.recent;
     recent.push(this.w!.slice());
     if (recent.length > N + 1) recent.shift();
     if (recent.length < N + 1) return false;
@@ -335,26 +346,4 @@ export class CompetingUnits {
     if (!this.w) throw new UsageError(`competing-units: ${what} needs a fitted model; call fit (or load) first`);
     return this.w;
   }
-
-  /** Float32 inputs, checked for shape and finiteness. */
-  private checkInput(X: Matrix, who: string): Float32Array {
-    if (!(X.values instanceof Float32Array)) throw new DataError(`competing-units ${who}: values must be a Float32Array`);
-    if (!(Number.isInteger(X.rows) && X.rows >= 1 && Number.isInteger(X.cols) && X.cols >= 1) || X.values.length !== X.rows * X.cols) {
-      throw new DataError(`competing-units ${who}: ${X.values.length} values do not make ${X.rows} rows × ${X.cols} columns`);
-    }
-    for (let i = 0; i < X.values.length; i++) {
-      if (!Number.isFinite(X.values[i]))
-        throw new DataError(`competing-units ${who}: row ${Math.floor(i / X.cols)}, column ${i % X.cols} is ${X.values[i]}; inputs must be finite (scale them to [0, 1])`);
-    }
-    return X.values;
-  }
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (d > m) m = d;
-  }
-  return m;
 }

@@ -61,14 +61,18 @@ export const CompetingUnitsOptionsSchema = z.strictObject({
   verbose: z.boolean().default(false),
 });
 
-/** Options as given (any may be omitted). */
-export type CompetingUnitsInput = z.input<typeof CompetingUnitsOptionsSchema>;
+/**
+ * Options as given (any may be omitted). The names shared by every amem-flow model are accepted as
+ * aliases of the library's: `seed` for `randomState`, `epochs` for `numEpochs`, `learningRate` for
+ * `optimizer.lr`.
+ */
+export type CompetingUnitsInput = z.input<typeof CompetingUnitsOptionsSchema> & { seed?: number; epochs?: number; learningRate?: number };
 /** Options with every default filled in. */
 export type CompetingUnitsOptions = z.output<typeof CompetingUnitsOptionsSchema>;
 
 /** Validates options and fills in defaults; throws a UsageError naming each bad option. */
 export function resolveCompetingOptions(input: CompetingUnitsInput, who = 'competing-units'): CompetingUnitsOptions {
-  const parsed = CompetingUnitsOptionsSchema.safeParse(input);
+  const parsed = CompetingUnitsOptionsSchema.safeParse(withoutAliases(input, who));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(options)'}: ${i.message}`);
     throw new UsageError(`${who}: invalid options\n${lines.join('\n')}`);
@@ -85,4 +89,21 @@ export function learningRateAt(o: Pick<CompetingUnitsOptions, 'optimizer' | 'num
   const { lr, schedule, decay, lrMin } = o.optimizer;
   const rate = schedule === 'linear' ? lr * (1 - epoch / o.numEpochs) : schedule === 'inverse' ? lr / (1 + decay * epoch) : schedule === 'exponential' ? lr * (1 - decay) ** epoch : lr;
   return Math.max(rate, lrMin);
+}
+
+/** The options with the shared names (`seed`, `epochs`, `learningRate`) replaced by the library's; both names at once must agree. */
+export function withoutAliases(input: CompetingUnitsInput, who = 'competing-units'): z.input<typeof CompetingUnitsOptionsSchema> {
+  const { seed, epochs, learningRate, ...rest } = input;
+  const pick = <T>(alias: string, a: T | undefined, name: string, b: T | undefined): T | undefined => {
+    if (a !== undefined && b !== undefined && a !== b) throw new UsageError(`${who}: ${alias} = ${String(a)} and ${name} = ${String(b)} name the same option; give one`);
+    return a ?? b;
+  };
+  const out: z.input<typeof CompetingUnitsOptionsSchema> = { ...rest };
+  const randomState = pick('seed', seed, 'randomState', rest.randomState);
+  const numEpochs = pick('epochs', epochs, 'numEpochs', rest.numEpochs);
+  const lr = pick('learningRate', learningRate, 'optimizer.lr', rest.optimizer?.lr);
+  if (randomState !== undefined) out.randomState = randomState;
+  if (numEpochs !== undefined) out.numEpochs = numEpochs;
+  if (lr !== undefined) out.optimizer = { ...rest.optimizer, lr };
+  return out;
 }

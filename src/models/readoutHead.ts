@@ -11,7 +11,7 @@
 import type { Backend } from '../backends/backend.js';
 import { transpose } from '../backends/transpose.js';
 import { DataError, UsageError } from '../util/errors.js';
-import type { Matrix } from './competingUnits.js';
+import type { Matrix } from './matrix.js';
 
 /** Settings of the read-out. */
 export interface ReadoutSettings {

@@ -19,6 +19,8 @@ export interface StepOptions {
   epochs?: number;
   /** Worker threads a step may use. */
   workers?: number;
+  /** The batches' features were checked (finite, in range) when their data set was collected: a step may skip that check. */
+  validated?: boolean;
   /** Epochs after which to keep a copy of the model (for a learning curve). */
   snapshotEpochs?: readonly number[];
   /** Progress of long steps. */

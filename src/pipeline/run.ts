@@ -20,6 +20,7 @@ import { evaluate } from '../operators/evaluate.js';
 import type { Classifier } from '../models/model.js';
 import { defaultThreads } from '../parallel/node/workerPool.js';
 import { UsageError } from '../util/errors.js';
+import { round } from '../util/round.js';
 import { openData, type Partition } from './data.js';
 import { sealMetrics, type EvaluationMetrics, type GateResult, type Metrics } from './metrics.js';
 import { createPipelineModel } from './models.js';
@@ -175,8 +176,4 @@ async function scoreStream(stream: Observable<RecordBatch>, model: Classifier, s
   const seconds = round((performance.now() - started) / 1000);
   bar.done(`accuracy ${result.accuracy.toFixed(4)} on ${result.n} samples in ${seconds} s`);
   return { accuracy: result.accuracy, n: result.n, correct: result.correct, seconds, confusion: result.confusion };
-}
-
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }

@@ -31,7 +31,7 @@ export interface TrainOutcome {
 }
 
 /** What training needs from the run. */
-interface TrainContext {
+export interface TrainContext {
   schedule: ResolvedPipeline['train'];
   workers: number;
   reporter: Reporter;

@@ -72,7 +72,9 @@ async function denseAmPredictions(backend: Backend): Promise<Int32Array> {
   const tr = loadMnist('train');
   const norm = (u: ArrayLike<number>) => Float32Array.from(u, (v) => v / 127.5 - 1);
   const model = new DenseAmModel(defaultDenseAmSettings({ classes: 10, seed: 2, learningRate: 0.1 }), backend);
-  await model.fit({ x: norm(tr.x.subarray(0, 6000 * 784)), y: tr.y.slice(0, 6000) }, { epochs: 2, batchSize: 100 });
+  const x = norm(tr.x.subarray(0, 6000 * 784));
+  const ids = Int32Array.from({ length: 6000 }, (_, i) => i);
+  await model.fit(makeSampleBatch({ ids, x, y: tr.y.slice(0, 6000), info: { shape: [28, 28], range: [-1, 1], encoding: 'scaled' } }), { epochs: 2, batchSize: 100 });
   const test = makeSampleBatch({ ...loadMnist('test'), x: norm(loadMnist('test').x), info: { shape: [28, 28], range: [-1, 1], encoding: 'scaled' } });
   return model.predict(test);
 }

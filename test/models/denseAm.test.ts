@@ -5,13 +5,19 @@ import type { Backend } from '../../src/backends/backend.js';
 import { makeSampleBatch } from '../../src/data/batch.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { loadMnist } from '../../src/io/node/mnist.js';
-import { DenseAmModel, defaultDenseAmSettings, type DenseAmData } from '../../src/models/denseAm.js';
+import { DenseAmModel, defaultDenseAmSettings } from '../../src/models/denseAm.js';
 import { normalize } from '../../src/operators/normalize.js';
 import { seedStep } from '../helpers/denseAmReference.js';
 import { firstDifference } from '../helpers/arrays.js';
 import { testBatch } from '../helpers/batches.js';
 
 const N = 784;
+interface DenseAmData {
+  x: Float32Array;
+  y: Int32Array;
+}
+/** The digits as a sample batch (ids 0 … rows − 1, features in [-1, 1]). */
+const batchOf = (d: DenseAmData) => makeSampleBatch({ ids: Int32Array.from(d.y, (_, i) => i), x: d.x, y: d.y, info: { shape: [28, 28], range: [-1, 1], encoding: 'scaled' } });
 /** The first `rows` MNIST training digits scaled to [-1, 1] (as the seeds do: x/127.5 − 1). */
 function digits(rows: number, start = 0, classes?: number[]): DenseAmData {
   const tr = loadMnist('train');
@@ -91,8 +97,8 @@ describe('dense-am training', () => {
     const one = new DenseAmModel(settings(), backend);
     const two = new DenseAmModel(settings(), backend);
     const errors: number[] = [];
-    await one.fit(data, { epochs: 6, batchSize: 50, workers: 1, onEpoch: (_e, err) => void errors.push(err) });
-    await two.fit(data, { epochs: 6, batchSize: 50, workers: 2 });
+    await one.fit(batchOf(data), { epochs: 6, batchSize: 50, workers: 1, onEpoch: (e) => void errors.push(e.trainError) });
+    await two.fit(batchOf(data), { epochs: 6, batchSize: 50, workers: 2 });
     expect(firstDifference(one.memories(), two.memories())).toBe(-1);
     expect(errors.at(-1)!).toBeLessThan(0.15);
     expect(errors.at(-1)!).toBeLessThan(errors[0]);
@@ -100,18 +106,18 @@ describe('dense-am training', () => {
 
   it('checkpoints and resumes to the same model as an uninterrupted run', async () => {
     const straight = new DenseAmModel(settings(), backend);
-    await straight.fit(data, { epochs: 3, batchSize: 500 });
+    await straight.fit(batchOf(data), { epochs: 3, batchSize: 500 });
     const first = new DenseAmModel(settings(), backend);
-    await first.fit(data, { epochs: 2, batchSize: 500 });
+    await first.fit(batchOf(data), { epochs: 2, batchSize: 500 });
     const resumed = DenseAmModel.fromCheckpoint(decodeCheckpoint(encodeCheckpoint(first.toCheckpoint())), backend);
     expect(resumed.epoch).toBe(2);
-    await resumed.fit(data, { epochs: 1, batchSize: 500 });
+    await resumed.fit(batchOf(data), { epochs: 1, batchSize: 500 });
     expect(firstDifference(resumed.memories(), straight.memories())).toBe(-1);
   });
 
   it('completes the label units of unlabelled digits (eq. 4), agreeing with the classifier', async () => {
     const model = new DenseAmModel(settings(), backend);
-    await model.fit(data, { epochs: 6, batchSize: 50 });
+    await model.fit(batchOf(data), { epochs: 6, batchSize: 50 });
     const test = digits(300, 5000, [3, 5, 8]);
     const batch = makeSampleBatch({ ids: Int32Array.from({ length: 300 }, (_, i) => i), x: test.x, y: test.y, info: { shape: [28, 28], range: [-1, 1], encoding: 'scaled' } });
     const done = model.complete(batch);
@@ -126,13 +132,13 @@ describe('dense-am training', () => {
 
   it('rejects raw pixels, labels outside the classes and a width change, saying how to fix them', async () => {
     const model = new DenseAmModel(settings(), backend);
-    expect(() => model.learn(testBatch(4))).toThrow(/features are in \[0, 255\]; the Dense AM expects \[-1, 1\]: add \{ op: 'normalize'/);
+    await expect(model.learn(testBatch(4))).rejects.toThrow(/features are in \[0, 255\]; the Dense AM expects \[-1, 1\]: add \{ op: 'normalize'/);
     const scaled = (await lastValueFrom(of(testBatch(4, { classes: 5, firstId: 10 })).pipe(normalize())))!;
-    expect(() => model.learn(scaled)).toThrow(/sample id 13: label 3 is outside \[0, 3\)/);
+    await expect(model.learn(scaled)).rejects.toThrow(/sample id 13: label 3 is outside \[0, 3\)/);
     const ok = (await lastValueFrom(of(testBatch(4, { classes: 3 })).pipe(normalize())))!;
-    model.learn(ok);
+    await model.learn(ok);
     const wide = (await lastValueFrom(of(testBatch(2, { shape: [7], classes: 3 })).pipe(normalize())))!;
-    expect(() => model.learn(wide)).toThrow(/width 7, the model was built for width 6/);
+    await expect(model.learn(wide)).rejects.toThrow(/width 7, the model was built for width 6/);
     expect(() => new DenseAmModel({ ...settings(), power: 1.5 }, backend)).toThrow(/power n must be an integer >= 2/);
   });
 });

@@ -1,21 +1,19 @@
 /**
- * The task a worker thread runs for data-parallel Dense AM training: the gradient (or the
- * activations) of one part of a minibatch, with the worker's own instance of the backend. The
- * training set is read from a SharedArrayBuffer, so only row numbers and the memories travel.
+ * The task a worker thread runs for data-parallel Dense AM training: the gradient of one part of
+ * a minibatch, with the worker's own instance of the backend. The part's features arrive in a
+ * SharedArrayBuffer that the model refills for every step, so only the memories travel.
  */
 import type { Backend, BackendName } from '../../backends/backend.js';
 import { createBackend } from '../../backends/index.js';
+import { targets, type DenseAmPart } from '../denseAmMath.js';
 
 /** One part of a minibatch. */
 export interface DenseAmTask {
   backend: BackendName;
-  /** The whole training set, rows × width float32, shared. */
+  /** The part's features, rows × width float32 at the start of a shared buffer. */
   x: SharedArrayBuffer;
   width: number;
-  /** Row numbers of this part. */
-  rows: Int32Array;
-  /** Their labels (gradient) — absent for activations only. */
-  labels?: Int32Array;
+  labels: Int32Array;
   xi: Float32Array;
   classes: number;
   memories: number;
@@ -24,26 +22,14 @@ export interface DenseAmTask {
   lossPower: number;
 }
 
-/** Activations (classes × rows) and, with labels, the descent direction and its scale. */
-export interface DenseAmTaskResult {
-  activations: Float32Array;
-  direction?: Float32Array;
-  logScale?: number;
-}
-
 let backend: Promise<Backend> | undefined;
 
 /** Runs one part. */
-export default async function run(task: DenseAmTask): Promise<DenseAmTaskResult> {
+export default async function run(task: DenseAmTask): Promise<DenseAmPart> {
   backend ??= createBackend(task.backend);
   const b = await backend;
-  const all = new Float32Array(task.x);
-  const D = task.width;
-  const x = new Float32Array(task.rows.length * D);
-  task.rows.forEach((r, i) => x.set(all.subarray(r * D, (r + 1) * D), i * D));
-  const args = { xi: task.xi, x, rows: task.rows.length, width: D, classes: task.classes, memories: task.memories, power: task.power, temperature: task.temperature };
-  if (!task.labels) return { activations: b.run('denseAmActivations', args) };
-  const targets = new Float32Array(task.classes * task.labels.length).fill(-1);
-  task.labels.forEach((y, i) => (targets[y * task.labels!.length + i] = 1));
-  return b.run('denseAmGradient', { ...args, targets, lossPower: task.lossPower });
+  const rows = task.labels.length;
+  const x = new Float32Array(task.x, 0, rows * task.width);
+  const args = { xi: task.xi, x, rows, width: task.width, classes: task.classes, memories: task.memories, power: task.power, temperature: task.temperature };
+  return b.run('denseAmGradient', { ...args, targets: targets(task.labels, task.classes), lossPower: task.lossPower });
 }

@@ -23,13 +23,14 @@ import { Prequential } from '../prequential.js';
 import type { StreamCounters, StreamState } from '../state.js';
 import { StreamIngest } from '../ingest.js';
 import { PullGate } from '../pullGate.js';
+import { round } from '../../util/round.js';
 import type { Source } from './sources.js';
 
 /** A model that can learn from a stream. */
 export interface OnlineModel {
   readonly classes: number;
   /** Learns from the batch test-then-train; returns each row's prediction made before learning it. */
-  learn(batch: RecordBatch): Int32Array;
+  learn(batch: RecordBatch): Int32Array | Promise<Int32Array>;
   checkpoint(): Checkpoint;
 }
 
@@ -85,8 +86,8 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
   const bar = opts.reporter.start('stream', source.size ?? 0);
   const save = () => saveCheckpoint(files.checkpoint, streamCheckpoint(model.checkpoint(), state));
 
-  const learn = (batch: RecordBatch): void => {
-    const predicted = model.learn(batch);
+  const learn = async (batch: RecordBatch): Promise<void> => {
+    const predicted = await model.learn(batch);
     state.prequential.update(predicted, labels(batch));
     ingest.learned(sampleIds(batch));
     const seconds = (performance.now() - started) / 1000;
@@ -96,11 +97,11 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
       trained: c.trained,
       dead_lettered: c.dead_lettered,
       duplicates_skipped: c.duplicates_skipped,
-      window_accuracy: round(state.prequential.windowAccuracy),
-      prequential_accuracy: round(state.prequential.accuracy),
+      window_accuracy: round(state.prequential.windowAccuracy, 4),
+      prequential_accuracy: round(state.prequential.accuracy, 4),
       samples_per_s: Math.round((c.trained - trainedAtStart) / Math.max(seconds, 1e-9)),
       rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
-      t_s: round(seconds),
+      t_s: round(seconds, 4),
     };
     appendFileSync(files.jsonl, `${JSON.stringify(line)}\n`);
     bar.update(c.trained, `window accuracy ${line.window_accuracy.toFixed(4)} · dead ${c.dead_lettered} · dup ${c.duplicates_skipped} · ${line.samples_per_s} samples/s`);
@@ -132,7 +133,7 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
     pending: ingest.pending,
     prequential_accuracy: state.prequential.accuracy,
     window_accuracy: state.prequential.windowAccuracy,
-    seconds: round(seconds),
+    seconds: round(seconds, 4),
     samples_per_s: Math.round((c.trained - trainedAtStart) / Math.max(seconds, 1e-9)),
     interrupted: Boolean(opts.signal?.aborted),
     files,
@@ -174,6 +175,3 @@ export function readStreamState(ckpt: Checkpoint, path: string): StreamState {
   };
 }
 
-function round(v: number): number {
-  return Math.round(v * 1e4) / 1e4;
-}

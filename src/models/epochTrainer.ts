@@ -1,0 +1,72 @@
+/**
+ * Training in epochs over a finite data set, as an operator graph: for each epoch,
+ * `epochSource` (the data in that epoch's seeded order) → `minibatch` → `trainStep(model)`, then
+ * the model closes the epoch. The Dense AM and the competing hidden units train this way; the
+ * pipeline runner adds the learning curve, checkpoints and progress through `onEpoch`.
+ *
+ * @example
+ * await trainEpochs(model, await collectBatch(train$), { epochs: 30, batchSize: 1000, seed: 1 });
+ */
+import { lastValueFrom, toArray, type Observable } from 'rxjs';
+import type { RecordBatch } from 'apache-arrow';
+import { collectBatch } from '../io/collect.js';
+import { epochSource } from '../operators/epochSource.js';
+import { minibatch } from '../operators/minibatch.js';
+import { trainStep, type Learner } from '../operators/trainStep.js';
+
+/** A model that learns in epochs: steps on minibatches, and closes each epoch. */
+export interface EpochLearner<R, E> extends Learner<R> {
+  /** Epochs completed (the next epoch's number, counting from 0). */
+  readonly epoch: number;
+  /** Called before an epoch's first step. */
+  beginEpoch?(): void;
+  /** Ends the epoch whose step reports these are, advancing `epoch`; `stop: true` ends training (converged). */
+  endEpoch(reports: R[]): E & { stop?: boolean };
+  /** Frees what the steps held between calls (worker threads). */
+  release?(): Promise<void>;
+}
+
+/** How to train. */
+export interface EpochPlan<E> {
+  /** Epochs to run (fewer when the model stops early). */
+  epochs: number;
+  batchSize: number;
+  /** Seed of the per-epoch shuffles. */
+  seed: number;
+  /** Worker threads a step may use. */
+  workers?: number;
+  /** Use only whole minibatches each epoch (the rest of the epoch's order waits for a later shuffle). */
+  wholeBatches?: boolean;
+  /** The data were checked when collected: steps may skip their per-batch input checks. */
+  validated?: boolean;
+  /** Called after each epoch with the model's summary of it. */
+  onEpoch?: (summary: E) => void | Promise<void>;
+}
+
+/** Data to train on: one batch, or a finite stream of batches (collected first). */
+export type TrainingData = RecordBatch | Observable<RecordBatch>;
+
+/** Collects training data into one batch; `who` names the model in errors. */
+export async function trainingBatch(data: TrainingData, who: string): Promise<RecordBatch> {
+  return 'numRows' in data ? data : collectBatch(data, who);
+}
+
+/** Runs `plan.epochs` epochs of `model` over `data`; returns the epoch summaries. */
+export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordBatch, plan: EpochPlan<E>): Promise<E[]> {
+  const summaries: E[] = [];
+  const step = { workers: plan.workers, validated: plan.validated };
+  try {
+    for (let e = 0; e < plan.epochs; e++) {
+      model.beginEpoch?.();
+      const batches = epochSource(data, { seed: plan.seed, epoch: model.epoch, chunk: plan.batchSize, wholeChunks: plan.wholeBatches });
+      const reports = await lastValueFrom(batches.pipe(minibatch({ size: plan.batchSize }), trainStep(model, step), toArray()));
+      const summary = model.endEpoch(reports);
+      summaries.push(summary);
+      await plan.onEpoch?.(summary);
+      if (summary.stop) break;
+    }
+  } finally {
+    await model.release?.();
+  }
+  return summaries;
+}

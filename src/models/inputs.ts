@@ -1,0 +1,31 @@
+/**
+ * The input check every model makes on a batch it learns from or scores: features in the range
+ * the model's math expects (by the batch's range metadata), finite values, labels in range.
+ */
+import type { RecordBatch } from 'apache-arrow';
+import { features, labels, sampleIds } from '../data/batch.js';
+import { DataError } from '../util/errors.js';
+
+/** What to check. */
+export interface InputRules {
+  /** The nominal feature range the model expects (not checked when absent). */
+  range?: [number, number];
+  /** Check labels against [0, classes); no labels are read when absent. */
+  classes?: number;
+  /** The values were checked already (by `fit` on the whole data set): skip the finiteness scan. */
+  checked?: boolean;
+  /** How to fix a wrong range, appended to the error. */
+  fix: string;
+}
+
+/** A batch's features as float32 (rows × width) and its labels, checked; `who` names the caller in errors. */
+export function checkedInputs(batch: RecordBatch, who: string, rules: InputRules): { x: Float32Array; y: Int32Array; rows: number; width: number } {
+  const f = features(batch, who);
+  if (rules.range && (f.range[0] !== rules.range[0] || f.range[1] !== rules.range[1])) throw new DataError(`${who}: features are in [${f.range.join(', ')}]; ${rules.fix}`);
+  const x = f.values instanceof Float32Array ? f.values : Float32Array.from(f.values);
+  const ids = rules.checked && rules.classes === undefined ? undefined : sampleIds(batch);
+  if (!rules.checked) for (let k = 0; k < x.length; k++) if (!Number.isFinite(x[k])) throw new DataError(`sample id ${ids![Math.floor(k / f.width)]}: feature ${k % f.width} is ${x[k]}`);
+  const y = rules.classes === undefined ? new Int32Array(0) : labels(batch, who);
+  if (rules.classes !== undefined) for (let i = 0; i < y.length; i++) if (!(y[i] >= 0 && y[i] < rules.classes)) throw new DataError(`sample id ${ids![i]}: label ${y[i]} is outside [0, ${rules.classes})`);
+  return { x, y, rows: f.rows, width: f.width };
+}
