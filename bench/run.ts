@@ -122,7 +122,7 @@ if (only.has('sharded')) {
   for (const name of backends) {
     const b: Backend = await createBackend(name);
     const model = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: Rng.deriveSeed(2, 'model') }, b);
-    const fit = await model.fit(arraysSource(train), { maxEpochs: 200, workers: 2 });
+    const fit = await model.fit(arraysSource(train), { epochs: 200, workers: 2 });
     const visits = fit.shards.reduce((a, s) => a + s.visits, 0);
     const out: Record<string, unknown> = { fit_s: round(fit.seconds, 3), sample_visits: visits, epochs: fit.epochMisses.length };
     rows.push([name, 'sharded-lsh: train 60000 digits to convergence (2 threads)', `${round(fit.seconds, 2)} s`, `${fit.epochMisses.length} epochs, ${(visits / 1e6).toFixed(2)} M visits`]);

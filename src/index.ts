@@ -44,4 +44,6 @@ export { fitReadout, readoutPredict, readoutScores, type ReadoutSettings, type R
 export type { PipelineSpec, ResolvedPipeline, StepSpec } from './pipeline/spec.js';
 export { loadPipelineFile, applySettings, resolvePipeline } from './pipeline/resolve.js';
 export { runPipeline, type RunOptions, type RunResult } from './pipeline/run.js';
+export { pipelineGraph, renderGraph, type PipelineGraph, type GraphBranch } from './pipeline/graph.js';
+export type { GraphNode, StepNode, StepContext } from './pipeline/steps.js';
 export type { Metrics } from './pipeline/metrics.js';

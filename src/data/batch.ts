@@ -133,15 +133,16 @@ export function withIntColumn(batch: RecordBatch, name: string, values: Int32Arr
 export function takeRows(batch: RecordBatch, rows: ArrayLike<number>): RecordBatch {
   const children = batch.schema.fields.map((field) => {
     const { values, width } = columnValues(batch, field);
-    const out = allocLike(values, rows.length * width);
-    for (let r = 0; r < rows.length; r++) {
-      const src = rows[r] * width;
-      if (width === 1) out[r] = values[src];
-      else out.set(values.subarray(src, src + width), r * width);
-    }
-    return rebuild(field, out, rows.length);
+    return rebuild(field, gatherRows(values, width, rows, allocLike(values, rows.length * width)), rows.length);
   });
   return assemble(batch.schema.fields, children, rows.length, batch.schema.metadata);
+}
+
+/** Copies rows `rows` (in that order) of a row-major array of `width` columns into `out` (converting the element type if it differs); returns `out`. */
+export function gatherRows<T extends ColumnArray>(values: ColumnArray, width: number, rows: ArrayLike<number>, out: T): T {
+  if (width === 1) for (let r = 0; r < rows.length; r++) out[r] = values[rows[r]];
+  else for (let r = 0; r < rows.length; r++) out.set(values.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
+  return out;
 }
 
 /** Concatenates batches with the same schema into one contiguous batch (a copy). */

@@ -5,7 +5,7 @@
  * probability p, the draws keyed by the probe's id and a seed derived from (lab seed, P)).
  */
 import { lastValueFrom, of } from 'rxjs';
-import { features, makeSampleBatch } from '../data/batch.js';
+import { features, makeSampleBatch, gatherRows } from '../data/batch.js';
 import { loadMnist } from '../io/node/mnist.js';
 import { addNoise } from '../operators/addNoise.js';
 import { binarize } from '../operators/binarize.js';
@@ -46,8 +46,7 @@ export async function storedPatterns(spec: ResolvedLab, P: number): Promise<Patt
     if (P > data.y.length) throw new UsageError(`asked for ${P} patterns; MNIST has ${data.y.length} training digits`);
     for (let r = 0; r < P; r++) rows.push(r);
   }
-  const pixels = new Uint8Array(P * N);
-  rows.forEach((r, i) => pixels.set(data.x.subarray(r * N, (r + 1) * N), i * N));
+  const pixels = gatherRows(data.x, N, rows, new Uint8Array(P * N));
   const batch = makeSampleBatch({ ids: Int32Array.from(rows), x: pixels, info: { shape: [28, 28], range: [0, 255], encoding: 'raw' } });
   const states = features(await lastValueFrom(of(batch).pipe(binarize({ threshold, values: 'pm1' }))));
   return { values: Int8Array.from(states.values), count: P, width: N, shape: [28, 28], labels: Int32Array.from(rows, (r) => data.y[r]) };

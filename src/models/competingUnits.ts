@@ -29,6 +29,7 @@ import { applyUpdate, rowNorms, UpdateScratch, writePowersT } from './competingR
 import { concatRanks, rankRows, type Ranks } from './competingRanks.js';
 import { learningRateAt, resolveCompetingOptions, withoutAliases, type CompetingUnitsInput, type CompetingUnitsOptions } from './competingUnitsOptions.js';
 import { trainEpochs, trainingBatch, type TrainingData } from './epochTrainer.js';
+import { ConvergenceWatch, logEpoch } from './competingEpochs.js';
 import { checkedInputs } from './inputs.js';
 import { checkMatrix, isMatrix, matrixBatch, maxAbsDiff, type Matrix } from './matrix.js';
 import { sharedCopy } from '../parallel/sharedMemory.js';
@@ -59,9 +60,9 @@ export class CompetingUnits {
   private widthState: number | undefined;
   private readonly scratch = new UpdateScratch();
   private workers: CompetingWorkers | undefined;
-  /** The epoch under way in `train`: its learning rate, start time, starting weights, and recent epochs' weights. */
+  /** The epoch under way in `train`: its learning rate, start time and starting weights. */
   private current: { lr: number; started: number; before: Float32Array } | undefined;
-  private recent: Float32Array[] = [];
+  private watch: ConvergenceWatch | undefined;
 
   constructor(
     options: CompetingUnitsInput,
@@ -120,8 +121,7 @@ export class CompetingUnits {
     const o = this.options;
     if (o.batchSize > rows) throw new UsageError(`competing-units: batchSize ${o.batchSize} exceeds the ${rows} samples; use batchSize <= ${rows}`);
     this.ensure(width);
-    // Weights at the end of recent epochs, starting with those this call starts from.
-    this.recent = o.epochsForConvergence === null ? [] : [this.w!.slice()];
+    this.watch = o.epochsForConvergence === null ? undefined : new ConvergenceWatch(o.epochsForConvergence, o.convergenceAtol, this.w!);
     this.converged = false;
     await trainEpochs(this, data, {
       epochs,
@@ -177,15 +177,17 @@ export class CompetingUnits {
     this.current = undefined;
     this.epoch++;
     const norms = this.norms();
-    const record: EpochRecord = { epoch: this.epoch, lr, maxChange: maxAbsDiff(before, this.w!), normMin: Math.min(...norms), normMax: Math.max(...norms), seconds: (performance.now() - started) / 1000 };
+    const record: EpochRecord = {
+      epoch: this.epoch,
+      lr,
+      maxChange: maxAbsDiff(before, this.w!),
+      normMin: Math.min(...norms),
+      normMax: Math.max(...norms),
+      seconds: (performance.now() - started) / 1000,
+    };
     this.history.push(record);
-    const o = this.options;
-    if (o.verbose)
-      process.stderr.write(
-        `competing-units: epoch ${record.epoch}, lr ${lr.toPrecision(3)}, max change ${record.maxChange.toPrecision(3)}, norms ${record.normMin.toFixed(4)}–${record.normMax.toFixed(4)}, ${record.seconds.toFixed(2)} s\n`,
-      );
-    this.converged = this.stable();
-    if (this.converged && o.verbose) process.stderr.write(`competing-units: converged after epoch ${this.epoch} (weights within ${o.convergenceAtol} over ${o.epochsForConvergence} epochs)\n`);
+    this.converged = this.watch?.settled(this.w!) ?? false;
+    if (this.options.verbose) logEpoch(record, this.converged, this.options);
     return { ...record, stop: this.converged };
   }
 
@@ -302,17 +304,6 @@ export class CompetingUnits {
       throw err;
     }
     writePowersT(this.w!, this.wpT!, D, o.p, o.weightDecay > 0 ? undefined : report.touched);
-  }
-
-  /** Converged when the weights stayed within atol of their current values over the last N epochs. */
-  private stable(): boolean {
-    const N = this.options.epochsForConvergence;
-    if (N === null) return false;
-    const recent = this.recent;
-    recent.push(this.w!.slice());
-    if (recent.length > N + 1) recent.shift();
-    if (recent.length < N + 1) return false;
-    return recent.every((snap) => maxAbsDiff(snap, this.w!) <= this.options.convergenceAtol);
   }
 
   private ensure(width: number): void {

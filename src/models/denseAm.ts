@@ -21,10 +21,10 @@ import type { StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import { denseAmCheckpoint, readDenseAmCheckpoint, DENSE_AM_KIND } from './denseAmCheckpoint.js';
-import { argmaxColumns, combineParts, partPredictions, splitRows, targets, type DenseAmPart } from './denseAmMath.js';
+import { argmaxColumns, checkActivations, combineParts, partPredictions, splitRows, targets, type DenseAmPart } from './denseAmMath.js';
 import { checkDenseAmSettings, learningRateAt, temperatureAt, type DenseAmSettings } from './denseAmSettings.js';
 import { momentumUpdate, type Momentum } from './denseAmUpdate.js';
-import { settleUnits } from './denseRecall.js';
+import { completeLabels, type CompletedLabels } from './denseRecall.js';
 import { trainEpochs, trainingBatch, type TrainingData } from './epochTrainer.js';
 import { checkedInputs } from './inputs.js';
 import type { Model } from './model.js';
@@ -206,31 +206,10 @@ export class DenseAmModel implements Model<DenseAmStep> {
    * the asynchronous dense update. Returns the label states (rows × classes, ±1) and the class:
    * the single unit at +1, or −1 when none or several are.
    */
-  complete(batch: RecordBatch, maxSweeps = 10): { labels: Float32Array; predicted: Int32Array; sweeps: number } {
+  complete(batch: RecordBatch, maxSweeps = 10): CompletedLabels {
     const { x, rows } = this.inputs(batch, 'dense-am complete', false);
-    const D = this.ensure(x.length / rows);
-    const units = D + this.classes;
-    const state = new Float32Array(rows * units).fill(-1);
-    for (let r = 0; r < rows; r++) state.set(x.subarray(r * D, (r + 1) * D), r * units);
-    const free = Array.from({ length: this.classes }, (_, c) => D + c);
-    const xi = this.backend.tf.tensor2d(this.xi!, [this.settings.memories, units]);
-    const settled = settleUnits(this.backend.tf, xi, state, rows, { free, power: this.settings.power, maxSweeps });
-    xi.dispose();
-    const lab = new Float32Array(rows * this.classes);
-    const predicted = new Int32Array(rows).fill(-1);
-    for (let r = 0; r < rows; r++) {
-      let on = 0;
-      for (let c = 0; c < this.classes; c++) {
-        const v = settled.state[r * units + D + c];
-        lab[r * this.classes + c] = v;
-        if (v > 0) {
-          on++;
-          predicted[r] = c;
-        }
-      }
-      if (on !== 1) predicted[r] = -1;
-    }
-    return { labels: lab, predicted, sweeps: settled.sweeps };
+    const width = this.ensure(x.length / rows);
+    return completeLabels(this.backend.tf, this.xi!, x, rows, { width, classes: this.classes, memories: this.settings.memories, power: this.settings.power, maxSweeps });
   }
 
   /** The memories, row-major K × (width + classes). */
@@ -258,14 +237,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
 
   /** Class activations are Σ (overlap/T)^n: past float32's range when T is far below the overlaps. */
   private assertActivations(a: Float32Array, during: string): void {
-    for (let k = 0; k < a.length; k++) {
-      if (!Number.isFinite(a[k])) {
-        const units = (this.widthState ?? 0) + this.classes;
-        throw new DataError(
-          `dense-am: class activations overflow float32 during ${during} (${a[k]}): (overlap/T)^n exceeds 3.4e38 at temperature ${this.temperatureAt(this.epoch)} and power ${this.settings.power}; raise model.temperature (overlaps reach ${units} here; the seeds use T = 540 for 794 units and n = 20)`,
-        );
-      }
-    }
+    checkActivations(a, { during, temperature: this.temperatureAt(this.epoch), power: this.settings.power, units: (this.widthState ?? 0) + this.classes });
   }
 
   private dims(x: Float32Array, rows: number, width: number) {
@@ -292,7 +264,12 @@ export class DenseAmModel implements Model<DenseAmStep> {
 
   /** Float32 features (scaled to [-1, 1], finite unless already checked) and labels of a batch. */
   private inputs(batch: RecordBatch, who: string, withLabels = true, checked = false) {
-    return checkedInputs(batch, who, { range: [-1, 1], classes: withLabels ? this.classes : undefined, checked, fix: "the Dense AM expects [-1, 1]: add { op: 'normalize', range: [-1, 1] } to the pipeline's steps" });
+    return checkedInputs(batch, who, {
+      range: [-1, 1],
+      classes: withLabels ? this.classes : undefined,
+      checked,
+      fix: "the Dense AM expects [-1, 1]: add { op: 'normalize', range: [-1, 1] } to the pipeline's steps",
+    });
   }
 }
 

@@ -4,6 +4,8 @@
  * the parts' descent directions.
  */
 
+import { DataError } from '../util/errors.js';
+
 /** A part's gradient as the `denseAmGradient` kernel returns it. */
 export interface DenseAmPart {
   activations: Float32Array;
@@ -72,4 +74,15 @@ export function partPredictions(parts: readonly DenseAmPart[], classes: number, 
     at += n;
   }
   return predicted;
+}
+
+/** Throws when a class activation is not finite: (overlap/T)^n beyond float32's range, with the setting to change. */
+export function checkActivations(a: Float32Array, at: { during: string; temperature: number; power: number; units: number }): void {
+  for (let k = 0; k < a.length; k++) {
+    if (!Number.isFinite(a[k])) {
+      throw new DataError(
+        `dense-am: class activations overflow float32 during ${at.during} (${a[k]}): (overlap/T)^n exceeds 3.4e38 at temperature ${at.temperature} and power ${at.power}; raise model.temperature (overlaps reach ${at.units} here; the seeds use T = 540 for 794 units and n = 20)`,
+      );
+    }
+  }
 }

@@ -11,7 +11,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type { TensorOps } from '../backends/backend.js';
 
 /** Options of `settleUnits`. */
-export interface SettleOptions {
+interface SettleOptions {
   /** Indices of the units that may change (the rest are clamped). */
   free: readonly number[];
   /** Power n of F. */
@@ -21,7 +21,7 @@ export interface SettleOptions {
 }
 
 /** Settles the free units of each row of `state` (B × units, ±1 for free units) against memories `xi` (K × units). */
-export function settleUnits(tf: TensorOps, xi: tfc.Tensor2D, state: Float32Array, rows: number, opts: SettleOptions): { state: Float32Array; sweeps: number; changed: number } {
+function settleUnits(tf: TensorOps, xi: tfc.Tensor2D, state: Float32Array, rows: number, opts: SettleOptions): { state: Float32Array; sweeps: number; changed: number } {
   const [K, units] = xi.shape;
   const s = state.slice();
   let sweeps = 0;
@@ -55,4 +55,50 @@ export function settleUnits(tf: TensorOps, xi: tfc.Tensor2D, state: Float32Array
     if (flips === 0) break;
   }
   return { state: s, sweeps, changed };
+}
+
+/** Label units completed by `completeLabels`. */
+export interface CompletedLabels {
+  /** rows × classes, ±1. */
+  labels: Float32Array;
+  /** The single label unit at +1, or −1 when none or several are. */
+  predicted: Int32Array;
+  sweeps: number;
+}
+
+/**
+ * Dense AM pattern completion (Krotov & Hopfield 2016, eq. 4): each sample's pixels (rows ×
+ * width, clamped) with its label units starting at −1, settled by the asynchronous dense update
+ * over the memories (memories × (width + classes)).
+ */
+export function completeLabels(
+  tf: TensorOps,
+  memories: Float32Array,
+  x: Float32Array,
+  rows: number,
+  o: { width: number; classes: number; memories: number; power: number; maxSweeps: number },
+): CompletedLabels {
+  const D = o.width;
+  const units = D + o.classes;
+  const state = new Float32Array(rows * units).fill(-1);
+  for (let r = 0; r < rows; r++) state.set(x.subarray(r * D, (r + 1) * D), r * units);
+  const free = Array.from({ length: o.classes }, (_, c) => D + c);
+  const xi = tf.tensor2d(memories, [o.memories, units]);
+  const settled = settleUnits(tf, xi, state, rows, { free, power: o.power, maxSweeps: o.maxSweeps });
+  xi.dispose();
+  const labels = new Float32Array(rows * o.classes);
+  const predicted = new Int32Array(rows).fill(-1);
+  for (let r = 0; r < rows; r++) {
+    let on = 0;
+    for (let c = 0; c < o.classes; c++) {
+      const v = settled.state[r * units + D + c];
+      labels[r * o.classes + c] = v;
+      if (v > 0) {
+        on++;
+        predicted[r] = c;
+      }
+    }
+    if (on !== 1) predicted[r] = -1;
+  }
+  return { labels, predicted, sweeps: settled.sweeps };
 }

@@ -26,6 +26,7 @@ export function checkedInputs(batch: RecordBatch, who: string, rules: InputRules
   const ids = rules.checked && rules.classes === undefined ? undefined : sampleIds(batch);
   if (!rules.checked) for (let k = 0; k < x.length; k++) if (!Number.isFinite(x[k])) throw new DataError(`sample id ${ids![Math.floor(k / f.width)]}: feature ${k % f.width} is ${x[k]}`);
   const y = rules.classes === undefined ? new Int32Array(0) : labels(batch, who);
-  if (rules.classes !== undefined) for (let i = 0; i < y.length; i++) if (!(y[i] >= 0 && y[i] < rules.classes)) throw new DataError(`sample id ${ids![i]}: label ${y[i]} is outside [0, ${rules.classes})`);
+  if (rules.classes !== undefined)
+    for (let i = 0; i < y.length; i++) if (!(y[i] >= 0 && y[i] < rules.classes)) throw new DataError(`sample id ${ids![i]}: label ${y[i]} is outside [0, ${rules.classes})`);
   return { x, y, rows: f.rows, width: f.width };
 }

@@ -8,40 +8,32 @@
  *
  * @example
  * const model = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: 1 }, cpuBackend);
- * const report = await model.fit(train$, { maxEpochs: 100, workers: 2 });
+ * const report = await model.fit(train$, { epochs: 100, workers: 2 });
  * const accuracy = (await lastValueFrom(test$.pipe(evaluate(model)))).accuracy;
  */
 import { lastValueFrom, map, type Observable, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
-import { features, intColumn, labels, sampleIds, withIntColumn, type FeatureArray } from '../data/batch.js';
-import { tensorOf, type Checkpoint, checkCheckpoint } from '../io/checkpoint.js';
+import { features, gatherRows, intColumn, labels, sampleIds, withIntColumn } from '../data/batch.js';
+import type { Checkpoint } from '../io/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/node/checkpointFile.js';
-import { createLshRouter, routeRows, routerFromPlanes, routerMetadata, type LshRouter } from '../operators/lshHash.js';
+import { createLshRouter, routeRows, routerMetadata, type LshRouter } from '../operators/lshHash.js';
 import { routeByShard } from '../operators/routeByShard.js';
 import { trainStep, type StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
-import type { Classifier } from './model.js';
-import { trainShards, type ShardData, type ShardReport } from './node/shardedLshTraining.js';
+import type { Model } from './model.js';
+import { trainShards, type ShardReport } from './node/shardedLshTraining.js';
+import { readShardedLshCheckpoint, shardedLshCheckpoint, SHARDED_LSH_KIND, type ShardedLshSettings } from './shardedLshCheckpoint.js';
+import { ShardCollector } from './shardCollector.js';
 
 export type { ShardReport } from './node/shardedLshTraining.js';
 
-/** Settings that define a sharded-lsh model. */
-export interface ShardedLshSettings {
-  /** LSH sign bits (planes). */
-  bits: number;
-  /** Number of shards (LSH code mod shards). */
-  shards: number;
-  /** Number of classes; labels lie in [0, classes). */
-  classes: number;
-  /** Seed of the hash planes. */
-  seed: number;
-}
+export type { ShardedLshSettings } from './shardedLshCheckpoint.js';
 
 /** Options of `fit`. */
 export interface ShardedLshFitOptions {
-  /** Per-shard epoch cap. */
-  maxEpochs: number;
+  /** Per-shard epoch cap (a shard stops at its first epoch without a miss). */
+  epochs: number;
   /** Worker threads for the shards (1: train in this thread). */
   workers: number;
   /** Keep a copy of the model after these epochs (see `ShardedLshFitReport.snapshots`). */
@@ -70,11 +62,10 @@ export interface ShardedLshFitReport {
   snapshots: { epoch: number; model: ShardedLshModel }[];
 }
 
-const FORMAT_VERSION = 1;
-
 /** The sharded nearest-prototype memory. */
-export class ShardedLshModel implements Classifier {
-  static readonly kind = 'sharded-lsh';
+export class ShardedLshModel implements Model<ShardedLshStep> {
+  static readonly kind = SHARDED_LSH_KIND;
+  readonly kind = SHARDED_LSH_KIND;
   readonly classes: number;
   private routerState: LshRouter | undefined;
   private gathered: { collector: ShardCollector; started: number } | undefined;
@@ -113,10 +104,10 @@ export class ShardedLshModel implements Classifier {
    * gathers each shard's rows in stream order and then trains every shard until converged or capped.
    */
   async fit(batches: Observable<RecordBatch>, opts: ShardedLshFitOptions): Promise<ShardedLshFitReport> {
-    if (!(Number.isInteger(opts.maxEpochs) && opts.maxEpochs >= 1)) throw new UsageError(`maxEpochs must be a positive integer, got ${opts.maxEpochs}`);
+    if (!(Number.isInteger(opts.epochs) && opts.epochs >= 1)) throw new UsageError(`sharded-lsh fit: epochs must be a positive integer, got ${opts.epochs}`);
     const onProgress = opts.onProgress;
     const step: StepOptions = {
-      epochs: opts.maxEpochs,
+      epochs: opts.epochs,
       workers: opts.workers,
       snapshotEpochs: opts.snapshotEpochs,
       onProgress: onProgress && ((p) => onProgress({ shard: p.part, epoch: p.epoch, misses: p.misses, done: p.done })),
@@ -193,8 +184,7 @@ export class ShardedLshModel implements Classifier {
       rows.push(i);
     }
     for (const [s, rows] of rowsOf) {
-      const x = new Float32Array(rows.length * D);
-      rows.forEach((r, i) => x.set(f.values.subarray(r * D, (r + 1) * D), i * D));
+      const x = gatherRows(f.values, D, rows, new Float32Array(rows.length * D));
       const visitPredictions = new Int32Array(rows.length);
       this.backend.run('trainPrototypes', {
         x,
@@ -239,18 +229,7 @@ export class ShardedLshModel implements Classifier {
   /** The model as a checkpoint (router planes, sums, counts, settings). */
   toCheckpoint(): Checkpoint {
     if (!this.sums || !this.counts || !this.routerState) throw new UsageError('sharded-lsh: nothing to save before training');
-    const { shards, classes } = this.settings;
-    const r = this.routerState;
-    return {
-      kind: ShardedLshModel.kind,
-      version: FORMAT_VERSION,
-      settings: { ...this.settings, width: r.width },
-      tensors: {
-        planes: { data: r.planes, shape: [r.bits, r.width] },
-        sums: { data: this.sums, shape: [shards, classes, r.width] },
-        counts: { data: this.counts, shape: [shards, classes] },
-      },
-    };
+    return shardedLshCheckpoint({ settings: this.settings, router: this.routerState, sums: this.sums, counts: this.counts });
   }
 
   /** Saves the model as a checkpoint file (see `io/checkpoint.ts` for the format). */
@@ -260,12 +239,11 @@ export class ShardedLshModel implements Classifier {
 
   /** Rebuilds a model from `toCheckpoint`'s output. */
   static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): ShardedLshModel {
-    checkCheckpoint(ckpt, ShardedLshModel.kind, FORMAT_VERSION, source);
-    const s = ckpt.settings as unknown as ShardedLshSettings & { width: number };
-    const model = new ShardedLshModel({ bits: s.bits, shards: s.shards, classes: s.classes, seed: s.seed }, backend);
-    model.routerState = routerFromPlanes(tensorOf(ckpt, 'planes', [s.bits, s.width]) as Float32Array, s.width, s.bits, s.shards);
-    model.sums = tensorOf(ckpt, 'sums', [s.shards, s.classes, s.width]) as Float64Array;
-    model.counts = tensorOf(ckpt, 'counts', [s.shards, s.classes]) as Float64Array;
+    const s = readShardedLshCheckpoint(ckpt, source);
+    const model = new ShardedLshModel(s.settings, backend);
+    model.routerState = s.router;
+    model.sums = s.sums;
+    model.counts = s.counts;
     return model;
   }
 
@@ -320,49 +298,6 @@ function shardColumnRouter(batch: RecordBatch): string | undefined {
   return batch.schema.fields.find((f) => f.name === 'shard')?.metadata.get('router');
 }
 
-/** Gathers each shard's samples, in stream order, into contiguous arrays. */
-class ShardCollector {
-  samples = 0;
-  private readonly x: Float32Array[][];
-  private readonly y: number[][];
-
-  constructor(shards: number) {
-    this.x = Array.from({ length: shards }, () => []);
-    this.y = Array.from({ length: shards }, () => []);
-  }
-
-  add(values: FeatureArray, width: number, y: Int32Array, shard: Int32Array): void {
-    const shards = this.x.length;
-    const rows = new Int32Array(shards);
-    for (let i = 0; i < y.length; i++) {
-      const s = shard[i];
-      if (!(s >= 0 && s < shards)) throw new DataError(`sharded-lsh: row ${i} has shard ${s}, outside [0, ${shards})`);
-      rows[s]++;
-    }
-    const parts = Array.from(rows, (n) => (n > 0 ? new Float32Array(n * width) : undefined));
-    const at = new Int32Array(shards);
-    for (let i = 0; i < y.length; i++) {
-      const s = shard[i];
-      const o = at[s]++ * width;
-      parts[s]!.set(values.subarray(i * width, (i + 1) * width), o);
-      this.y[s].push(y[i]);
-    }
-    parts.forEach((p, s) => p && this.x[s].push(p));
-    this.samples += y.length;
-  }
-
-  finish(width: number): ShardData[] {
-    return this.x.map((parts, shard) => {
-      const x = new Float32Array(this.y[shard].length * width);
-      let o = 0;
-      for (const p of parts) {
-        x.set(p, o);
-        o += p.length;
-      }
-      return { shard, x, y: Int32Array.from(this.y[shard]) };
-    });
-  }
-}
 function sumMisses(reports: ShardReport[]): number[] {
   const epochs = Math.max(0, ...reports.map((r) => r.misses.length));
   const out = new Array<number>(epochs).fill(0);

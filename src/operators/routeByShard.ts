@@ -31,20 +31,25 @@ export function shardOf(batch: RecordBatch): number {
 function splitByShard(batch: RecordBatch): RecordBatch[] {
   const shard = intColumn(batch, 'shard');
   if (!shard) throw new DataError(`routeByShard: the batch has no 'shard' column (columns: ${columnNames(batch)}); put lshHash before it`);
-  const rowsByShard = new Map<number, number[]>();
+  let max = -1;
   for (let i = 0; i < shard.length; i++) {
-    const s = shard[i];
-    if (s < 0) throw new DataError(`routeByShard: row ${i} has negative shard ${s}`);
-    let rows = rowsByShard.get(s);
-    if (!rows) rowsByShard.set(s, (rows = []));
-    rows.push(i);
+    if (shard[i] < 0) throw new DataError(`routeByShard: row ${i} has negative shard ${shard[i]}`);
+    if (shard[i] > max) max = shard[i];
   }
-  return [...rowsByShard.keys()]
-    .sort((a, b) => a - b)
-    .map((s) => {
-      const part = takeRows(batch, rowsByShard.get(s)!);
-      const meta = new Map(part.schema.metadata);
-      meta.set('shard', String(s));
-      return new RecordBatch(new Schema(part.schema.fields, meta), part.data);
-    });
+  // Counting sort: each shard's rows, in order, as one index array.
+  const start = new Int32Array(max + 2);
+  for (let i = 0; i < shard.length; i++) start[shard[i] + 1]++;
+  for (let s = 0; s <= max; s++) start[s + 1] += start[s];
+  const order = new Int32Array(shard.length);
+  const at = start.slice(0, max + 1);
+  for (let i = 0; i < shard.length; i++) order[at[shard[i]]++] = i;
+  const out: RecordBatch[] = [];
+  for (let s = 0; s <= max; s++) {
+    if (start[s + 1] === start[s]) continue;
+    const part = takeRows(batch, order.subarray(start[s], start[s + 1]));
+    const meta = new Map(part.schema.metadata);
+    meta.set('shard', String(s));
+    out.push(new RecordBatch(new Schema(part.schema.fields, meta), part.data));
+  }
+  return out;
 }

@@ -1,26 +1,25 @@
 /**
- * `amem-flow describe`: the pipeline as a graph (source → steps → model → evaluations) followed
- * by every resolved setting, so a user sees what `--set` can change and what a run will do.
+ * `amem-flow describe`: the graph `run` executes (each branch: source → operators with their
+ * settings and the backend kernels they call → the model's training graph, or predict → score)
+ * followed by every resolved setting, so a user sees what `--set` can change and what a run will do.
  */
-import type { ResolvedPipeline, StepSpec } from './spec.js';
-import { openData } from './data.js';
-import { describeStep } from './steps.js';
+import type { Backend } from '../backends/backend.js';
+import { UsageError } from '../util/errors.js';
 import { flattenSettings } from '../util/settings.js';
+import { openData } from './data.js';
+import { pipelineGraph, renderGraph } from './graph.js';
+import { createPipelineModel } from './models.js';
+import type { ResolvedPipeline } from './spec.js';
 
 /** Renders a resolved pipeline for humans. */
 export function describePipeline(spec: ResolvedPipeline): string {
-  const parts = openData(spec.data, spec.seed);
-  const chain = (steps: readonly StepSpec[]) => steps.map((s) => ` → ${describeStep(s)}`).join('');
-  const { kind, ...modelSettings } = spec.model;
+  const model = createPipelineModel(spec.model, unloadedBackend, spec.seed);
+  const graph = pipelineGraph(spec, { seed: spec.seed, backend: unloadedBackend, route: model.route && (() => model.route!()) }, model, openData(spec.data, spec.seed));
   const lines = [
     `${spec.name}${spec.description ? `: ${spec.description}` : ''}`,
     '',
-    'graph:',
-    `  train: ${spec.stream ? `stream ${spec.stream.source}` : parts.train.describe}${chain(spec.steps)} → ${spec.stream ? 'learn online' : 'fit'} ${kind}(${settingsList(modelSettings)})${spec.stream ? '' : ` [${settingsList(spec.train)}]`}`,
-    ...spec.evaluate.map((e) => {
-      const p = e.partition === 'train' ? parts.train : parts.test;
-      return `  evaluate ${e.name}: ${p?.describe ?? `(no ${e.partition} partition)`}${chain([...spec.steps, ...e.steps])} → predict → score`;
-    }),
+    'graph (what run executes; [kernels] each operator calls on the backend):',
+    ...renderGraph(graph),
     '',
     'settings (change any with --set key=value):',
     ...flattenSettings(spec).map(([k, v]) => `  ${k} = ${v}`),
@@ -28,11 +27,20 @@ export function describePipeline(spec: ResolvedPipeline): string {
   return lines.join('\n');
 }
 
-/** `k=v` pairs, nested groups in braces. */
-function settingsList(settings: object): string {
-  const fmt = (v: unknown): string => (Array.isArray(v) ? `[${v.join(',')}]` : v !== null && typeof v === 'object' ? `{${settingsList(v)}}` : String(v));
-  return Object.entries(settings)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${fmt(v)}`)
-    .join(' ');
-}
+/** Building a graph does not run it: a backend whose kernels are never called, so describing loads no engine. */
+const unloadedBackend: Backend = {
+  name: 'cpu',
+  description: 'not loaded (describe builds the graph without running it)',
+  engine: 'none',
+  get tf(): never {
+    throw new UsageError('describe: the graph was run; describe only builds it');
+  },
+  activate: () => Promise.reject(new UsageError('describe: the graph was run; describe only builds it')),
+  run: () => {
+    throw new UsageError('describe: a kernel was called; describe only builds the graph');
+  },
+  gaps: {},
+  workerKernels: 'cpu',
+  threadable: false,
+  dispose: () => undefined,
+};

@@ -19,7 +19,7 @@ import { UsageError } from '../util/errors.js';
 import type { PipelineModel, TrainOutcome } from './training.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ResolvedPipeline } from './spec.js';
-import { applySteps, type StepContext } from './steps.js';
+import type { PipelineGraph } from './graph.js';
 
 /** Where a stream-fed run reads and writes. */
 export interface StreamRunOptions {
@@ -36,7 +36,7 @@ export interface StreamRunOptions {
 export async function trainOnline(
   spec: ResolvedPipeline,
   model: PipelineModel,
-  ctx: StepContext,
+  graph: PipelineGraph,
   opts: StreamRunOptions,
   onBatch?: (batch: RecordBatch) => void,
 ): Promise<{ outcome: TrainOutcome; report: OnlineReport }> {
@@ -56,7 +56,7 @@ export async function trainOnline(
     window: stream.window,
     checkpointEvery: stream.checkpointEvery,
     outDir: opts.outDir,
-    steps: (s) => applySteps(s, spec.steps, ctx, 'steps').pipe(map((b) => (onBatch?.(b), b))),
+    steps: (s) => graph.open(graph.train, s).pipe(map((b) => (onBatch?.(b), b))),
     reporter: opts.reporter,
     signal: opts.signal,
     resume,

@@ -21,13 +21,14 @@ import type { Classifier } from '../models/model.js';
 import { defaultThreads } from '../parallel/node/workerPool.js';
 import { UsageError } from '../util/errors.js';
 import { round } from '../util/round.js';
-import { openData, type Partition } from './data.js';
+import { openData } from './data.js';
 import { sealMetrics, type EvaluationMetrics, type GateResult, type Metrics } from './metrics.js';
 import { createPipelineModel } from './models.js';
 import { type TrainOutcome } from './training.js';
 import { silentReporter, type Reporter } from '../util/reporter.js';
 import type { ResolvedPipeline } from './spec.js';
-import { applySteps, type StepContext } from './steps.js';
+import type { StepContext } from './steps.js';
+import { pipelineGraph } from './graph.js';
 import { streamAsTrainingSet, streamMetrics, trainOnline } from './online.js';
 
 /** Options of `runPipeline`. */
@@ -70,10 +71,11 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   t = performance.now();
   let shape: number[] | undefined;
   const noteShape = (b: RecordBatch) => (shape ??= features(b).shape);
+  const graph = pipelineGraph(spec, ctx, model, partitions);
   const test = partitions.test;
   const testError = test
     ? async (m: Classifier) => {
-        const e = await lastValueFrom(applySteps(test.open(), spec.steps, ctx, 'steps').pipe(evaluate(m)));
+        const e = await lastValueFrom(graph.open({ ...graph.train, partition: test }).pipe(evaluate(m)));
         return 1 - e.accuracy;
       }
     : undefined;
@@ -82,7 +84,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   let interrupted = false;
   if (spec.stream) {
     if (!opts.outDir) throw new UsageError('online pipelines need an output folder for their checkpoints (--out)');
-    const online = await trainOnline(spec, model, ctx, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter }, noteShape);
+    const online = await trainOnline(spec, model, graph, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter }, noteShape);
     outcome = online.outcome;
     stream = streamMetrics(online.report, opts.source ?? spec.stream.source);
     interrupted = online.report.interrupted;
@@ -95,7 +97,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       source = fromStream.batches;
       finish = fromStream.finish;
     }
-    const trainStream = applySteps(source, spec.steps, ctx, 'steps').pipe(tap(noteShape));
+    const trainStream = graph.open(graph.train, source).pipe(tap(noteShape));
     if (opts.resume && !model.resumable)
       throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am or competing-units training`);
     const resume = opts.resume ? resumeCheckpoint(opts.outDir, model.kind) : undefined;
@@ -108,10 +110,8 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
 
   const evaluations: Record<string, EvaluationMetrics> = {};
   t = performance.now();
-  for (const ev of interrupted ? [] : spec.evaluate) {
-    const partition = partitionFor(partitions, ev.partition, ev.name);
-    const stream = applySteps(applySteps(partition.open(), spec.steps, ctx, 'steps'), ev.steps, ctx, `evaluate:${ev.name}`);
-    evaluations[ev.name] = await scoreStream(stream, model, partition.size, `evaluate ${ev.name}`, reporter);
+  for (const ev of interrupted ? [] : graph.evaluations) {
+    evaluations[ev.name] = await scoreStream(graph.open(ev), model, ev.partition.size, `evaluate ${ev.name}`, reporter);
   }
   lap('evaluate', t);
 
@@ -152,12 +152,6 @@ function resumeCheckpoint(outDir: string | undefined, kind: string): Checkpoint 
   const path = outDir ? join(outDir, 'checkpoint.arrow') : '';
   if (!outDir || !existsSync(path)) throw new UsageError(`--resume: no checkpoint at '${path}'; resume with the folder of an earlier run`);
   return loadCheckpoint(path, kind);
-}
-
-function partitionFor(partitions: { train: Partition; test?: Partition }, name: 'train' | 'test', evaluation: string): Partition {
-  const p = partitions[name];
-  if (!p) throw new UsageError(`evaluation '${evaluation}' uses the '${name}' partition, but the data section defines none`);
-  return p;
 }
 
 async function scoreStream(stream: Observable<RecordBatch>, model: Classifier, size: number | undefined, phase: string, reporter: Reporter): Promise<EvaluationMetrics> {

@@ -9,6 +9,8 @@ import type { Checkpoint } from '../io/checkpoint.js';
 import type { OnlineModel } from '../stream/node/onlineLearner.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ResolvedPipeline } from './spec.js';
+import type { GraphNode } from './steps.js';
+import type { KernelName } from '../backends/kernel.js';
 
 /** One row of the per-epoch learning curve in `metrics.json`. */
 export interface EpochRow {
@@ -59,6 +61,10 @@ export interface PipelineModel extends Classifier {
   /** True when batch training writes a checkpoint that `--resume` continues. */
   readonly resumable?: boolean;
   route?(): OperatorFunction<RecordBatch, RecordBatch>;
+  /** The nodes of the model's batch-training graph, as the run executes them (for the pipeline graph). */
+  trainGraph(train: ResolvedPipeline['train']): GraphNode[];
+  /** Kernels that prediction and online learning call. */
+  readonly kernels: { predict: KernelName[]; learn: KernelName[] };
   train(source: Observable<RecordBatch>, ctx: TrainContext): Promise<TrainOutcome>;
   save(path: string): void;
   /** Writes the model's figures (PNG) to `outDir`; returns their paths. */
@@ -73,4 +79,14 @@ export function curveEpochsFor(setting: 'auto' | 'off' | number[], maxEpochs: nu
   for (let decade = 1; decade <= maxEpochs; decade *= 10) for (const m of [1, 2, 3, 5]) if (m * decade <= maxEpochs) out.add(m * decade);
   out.add(maxEpochs);
   return [...out].sort((a, b) => a - b);
+}
+
+/** The epoch-trainer graph of dense-am and competing-units: the data replayed per epoch in seeded order, minibatches, one step each. */
+export function epochGraph(train: ResolvedPipeline['train'], seed: number, kernels: KernelName[], opts: { wholeBatches?: boolean; workers?: number | 'auto' } = {}): GraphNode[] {
+  return [
+    { op: 'collect', settings: {}, kernels: [] },
+    { op: 'epochSource', settings: { seed, epochs: train.epochs, chunk: train.batchSize, ...(opts.wholeBatches ? { wholeChunks: true } : {}) }, kernels: [] },
+    { op: 'minibatch', settings: { size: train.batchSize }, kernels: [] },
+    { op: 'trainStep', settings: { workers: opts.workers ?? train.workers }, kernels },
+  ];
 }

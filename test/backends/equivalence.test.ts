@@ -251,7 +251,7 @@ describe.each(statuses.map((s) => [s.available ? s.name : `${s.name} (unavailabl
       const train = () => arraysSource(loadMnist('train'), { rows: selectRows(loadMnist('train'), { end: 20000 }) });
       const fitted = async (b: Backend) => {
         const m = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: 5 }, b);
-        await m.fit(train(), { maxEpochs: 50, workers: 2 });
+        await m.fit(train(), { epochs: 50, workers: 2 });
         return m;
       };
       const test = makeSampleBatch(loadMnist('test'));

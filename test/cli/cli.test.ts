@@ -48,8 +48,10 @@ describe('amem-flow CLI', () => {
   it('describes a pipeline: graph and resolved settings', async () => {
     const r = await cli('describe', 'pipelines/sharded-mnist.ts', '--set', 'train.epochs=7');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/train: mnist train \(60000 samples\) → fit sharded-lsh\(bits=8 shards=50 classes=10\)/);
-    expect(r.out).toMatch(/evaluate test\+noise: mnist test \(10000 samples\) → route → addNoise\(kind=pm1\) → predict → score/);
+    expect(r.out).toMatch(
+      /train: mnist train \(60000 samples\) → route\(bits=8 shards=50 seed=\d+\) \[lshCodes\] → routeByShard → trainStep\(epochs=7 workers=auto curveEpochs=auto\) \[trainPrototypes\]/,
+    );
+    expect(r.out).toMatch(/evaluate test\+noise: mnist test \(10000 samples\) → route \[lshCodes\] → addNoise\(kind=pm1 seed=\d+\) → predict \[lshCodes, nearestPrototypes\] → score\(classes=10\)/);
     expect(r.out).toContain('train.epochs = 7');
   });
 

@@ -30,7 +30,7 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
   let report: ShardedLshFitReport;
   beforeAll(async () => {
     model = new ShardedLshModel(settings, cpuBackend);
-    report = await model.fit(train(), { maxEpochs: 300, workers: 1 });
+    report = await model.fit(train(), { epochs: 300, workers: 1 });
   });
 
   it('learns the training set and generalises (accuracy gate)', async () => {
@@ -51,7 +51,7 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
 
   it('trains the same model on two worker threads as in this thread', async () => {
     const parallel = new ShardedLshModel(settings, cpuBackend);
-    await parallel.fit(train(), { maxEpochs: 300, workers: 2 });
+    await parallel.fit(train(), { epochs: 300, workers: 2 });
     const a = join(dir, 'a.arrow');
     const b = join(dir, 'b.arrow');
     model.save(a);
@@ -61,7 +61,7 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
 
   it('trains the same model on the wasm backend, its kernels running in two worker threads', async () => {
     const wasm = new ShardedLshModel(settings, await createBackend('wasm'));
-    await wasm.fit(train(), { maxEpochs: 300, workers: 2 });
+    await wasm.fit(train(), { epochs: 300, workers: 2 });
     const a = join(dir, 'cpu.arrow');
     const b = join(dir, 'wasm.arrow');
     model.save(a);
@@ -92,7 +92,7 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
 
   it('reports shards that hit the epoch cap', async () => {
     const capped = new ShardedLshModel(settings, cpuBackend);
-    const r = await capped.fit(train(), { maxEpochs: 1, workers: 1 });
+    const r = await capped.fit(train(), { epochs: 1, workers: 1 });
     expect(r.shards.filter((s) => !s.converged).length).toBeGreaterThan(0);
     expect(r.shards.every((s) => s.epochs <= 1)).toBe(true);
   });
@@ -102,14 +102,14 @@ describe('sharded-lsh input checks', () => {
   it('rejects NaN features, labels outside the classes, empty streams and early predict', async () => {
     const m = () => new ShardedLshModel({ ...settings, shards: 4, bits: 2 }, cpuBackend);
     const nan = testBatch(3, { value: (i, j) => (i === 1 && j === 2 ? NaN : 1) });
-    await expect(m().fit(from([nan]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/sample id 1: feature 2 is NaN/);
-    await expect(m().fit(from([testBatch(3, { classes: 12, firstId: 9 })]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/sample id 10: label 10 is outside \[0, 10\)/);
-    await expect(m().fit(from([]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
-    await expect(m().fit(from([testBatch(0)]), { maxEpochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
+    await expect(m().fit(from([nan]), { epochs: 5, workers: 1 })).rejects.toThrow(/sample id 1: feature 2 is NaN/);
+    await expect(m().fit(from([testBatch(3, { classes: 12, firstId: 9 })]), { epochs: 5, workers: 1 })).rejects.toThrow(/sample id 10: label 10 is outside \[0, 10\)/);
+    await expect(m().fit(from([]), { epochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
+    await expect(m().fit(from([testBatch(0)]), { epochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
     expect(() => m().predict(testBatch(1))).toThrow(/before fit or load/);
     expect(() => new ShardedLshModel({ ...settings, shards: 300 }, cpuBackend)).toThrow(/shards must be in 1..2\^bits \(256\)/);
     const fitted = m();
-    await fitted.fit(from([testBatch(5)]), { maxEpochs: 5, workers: 1 });
+    await fitted.fit(from([testBatch(5)]), { epochs: 5, workers: 1 });
     const wide = testBatch(1, { shape: [7] });
     expect(() => fitted.predict(wide)).toThrow(/width 7, the model was built for width 6/);
     expect(features(withIntColumn(testBatch(1), 'shard', new Int32Array(1))).width).toBe(6);

@@ -17,7 +17,7 @@ describe('sharded-lsh stays finite', () => {
   it("at seed 000's settings on all 60000 training digits (8 bits, 50 shards, raw pixels)", async () => {
     const backend = await createBackend('wasm');
     const model = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: Rng.deriveSeed(2, 'model') }, backend);
-    const report = await model.fit(arraysSource(loadMnist('train')), { maxEpochs: 200, workers: 2 });
+    const report = await model.fit(arraysSource(loadMnist('train')), { epochs: 200, workers: 2 });
     expect(report.shards.every((s) => s.converged)).toBe(true);
     const protos = model.prototypes();
     expect(allFinite(protos)).toBe(true);
@@ -31,7 +31,7 @@ describe('sharded-lsh stays finite', () => {
     const rng = new Rng(1);
     const huge = testBatch(200, { shape: [16], classes: 4, value: () => (rng.float() < 0.5 ? -1 : 1) * 3.4e38 * rng.float() });
     const model = new ShardedLshModel({ bits: 2, shards: 2, classes: 4, seed: 3 }, backend);
-    await model.fit(from([huge]), { maxEpochs: 50, workers: 1 });
+    await model.fit(from([huge]), { epochs: 50, workers: 1 });
     expect(allFinite(model.prototypes())).toBe(true);
     const pred = model.predict(huge);
     expect(pred.every((p) => p >= 0 && p < 4)).toBe(true);

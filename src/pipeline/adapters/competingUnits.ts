@@ -16,7 +16,7 @@ import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { trainInEpochs, type EpochAdapter } from '../epochRun.js';
-import { curveEpochsFor, type EpochRow, type PipelineModel } from '../training.js';
+import { curveEpochsFor, epochGraph, type EpochRow, type PipelineModel } from '../training.js';
 import { assertSameSettings } from './sameSettings.js';
 import { writeErrorCurve } from './errorCurve.js';
 
@@ -127,6 +127,9 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     kind: CompetingUnits.kind,
     classes: s.classes,
     predict: (batch) => clf.predict(batch),
+    kernels: { predict: ['competingCurrents'], learn: ['competingCurrents', 'competingUpdate'] },
+    trainGraph: (train) =>
+      epochGraph(train, clf.units.getParams().randomState, ['competingCurrents', 'competingUpdate'], { wholeBatches: true, workers: train.workers === 'auto' ? 1 : train.workers }),
     save: (path) => saveCheckpoint(path, clf.toCheckpoint()),
     figures,
     resumable: true,

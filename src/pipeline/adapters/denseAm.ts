@@ -12,7 +12,7 @@ import { memoryFigure } from '../../plots/charts.js';
 import { UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { trainInEpochs, type EpochAdapter } from '../epochRun.js';
-import type { EpochRow, PipelineModel } from '../training.js';
+import { epochGraph, type EpochRow, type PipelineModel } from '../training.js';
 import { writeErrorCurve } from './errorCurve.js';
 import { assertSameSettings } from './sameSettings.js';
 
@@ -92,6 +92,8 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
     kind: DenseAmModel.kind,
     classes: model.classes,
     resumable: true,
+    kernels: { predict: ['denseAmActivations'], learn: ['denseAmGradient'] },
+    trainGraph: (train) => epochGraph(train, model.settings.seed, ['denseAmGradient']),
     predict: (batch) => model.predict(batch),
     save: (path) => saveCheckpoint(path, checkpoint()),
     figures,

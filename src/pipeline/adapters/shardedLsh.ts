@@ -29,6 +29,12 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
     },
     predict: (batch) => model.predict(batch),
     route: () => model.route(),
+    kernels: { predict: ['lshCodes', 'nearestPrototypes'], learn: ['lshCodes', 'nearestPrototypes', 'trainPrototypes'] },
+    trainGraph: (train) => [
+      { op: 'route', settings: { bits: model.settings.bits, shards: model.settings.shards, seed: model.settings.seed }, kernels: ['lshCodes'] },
+      { op: 'routeByShard', settings: {}, kernels: [] },
+      { op: 'trainStep', settings: { epochs: train.epochs, workers: train.workers, curveEpochs: train.curveEpochs }, kernels: ['trainPrototypes'] },
+    ],
     save: (path) => model.save(path),
     async figures(outDir, epochs, shape) {
       const files: string[] = [];
@@ -64,7 +70,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       const done = new Set<number>();
       const curveEpochs = testError ? curveEpochsFor(schedule.curveEpochs, schedule.epochs) : [];
       const report = await model.fit(source, {
-        maxEpochs: schedule.epochs,
+        epochs: schedule.epochs,
         snapshotEpochs: curveEpochs,
         workers,
         onProgress: (p) => {

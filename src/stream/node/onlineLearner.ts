@@ -174,4 +174,3 @@ export function readStreamState(ckpt: Checkpoint, path: string): StreamState {
     width: width ?? undefined,
   };
 }
-

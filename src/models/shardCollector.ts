@@ -1,0 +1,61 @@
+/** Gathers each shard's training samples, in stream order, for training shard by shard. */
+import type { FeatureArray } from '../data/batch.js';
+import { DataError } from '../util/errors.js';
+import type { ShardData } from './node/shardedLshTraining.js';
+
+/** Gathers each shard's samples, in stream order, into contiguous float32 arrays. */
+export class ShardCollector {
+  samples = 0;
+  /** Per shard: its parts in stream order (a one-shard batch's features are kept as they are, without a copy). */
+  private readonly x: FeatureArray[][];
+  private readonly y: Int32Array[][];
+
+  constructor(shards: number) {
+    this.x = Array.from({ length: shards }, () => []);
+    this.y = Array.from({ length: shards }, () => []);
+  }
+
+  /** Adds a batch's rows to their shards. */
+  add(values: FeatureArray, width: number, y: Int32Array, shard: Int32Array): void {
+    const shards = this.x.length;
+    const rows = new Int32Array(shards);
+    for (let i = 0; i < y.length; i++) {
+      const s = shard[i];
+      if (!(s >= 0 && s < shards)) throw new DataError(`sharded-lsh: row ${i} has shard ${s}, outside [0, ${shards})`);
+      rows[s]++;
+    }
+    this.samples += y.length;
+    if (y.length > 0 && rows[shard[0]] === y.length) {
+      // The rows of one shard (a batch from routeByShard): batches are immutable, so keep views.
+      this.x[shard[0]].push(values);
+      this.y[shard[0]].push(y);
+      return;
+    }
+    const parts = Array.from(rows, (n) => (n > 0 ? new Float32Array(n * width) : undefined));
+    const labels = Array.from(rows, (n) => (n > 0 ? new Int32Array(n) : undefined));
+    const at = new Int32Array(shards);
+    for (let i = 0; i < y.length; i++) {
+      const s = shard[i];
+      const r = at[s]++;
+      parts[s]!.set(values.subarray(i * width, (i + 1) * width), r * width);
+      labels[s]![r] = y[i];
+    }
+    parts.forEach((p, s) => p && (this.x[s].push(p), this.y[s].push(labels[s]!)));
+  }
+
+  /** Each shard's rows as contiguous float32 features and labels. */
+  finish(width: number): ShardData[] {
+    return this.x.map((parts, shard) => {
+      const n = this.y[shard].reduce((a, y) => a + y.length, 0);
+      const x = new Float32Array(n * width);
+      const y = new Int32Array(n);
+      let o = 0;
+      for (const [i, p] of parts.entries()) {
+        x.set(p, o * width);
+        y.set(this.y[shard][i], o);
+        o += this.y[shard][i].length;
+      }
+      return { shard, x, y };
+    });
+  }
+}
