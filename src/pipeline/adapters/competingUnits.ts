@@ -16,7 +16,7 @@ import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { trainInEpochs, type EpochAdapter } from '../epochRun.js';
-import { curveEpochsFor, epochGraph, type EpochRow, type PipelineModel } from '../training.js';
+import { curveEpochsFor, epochGraph, type EpochRow, type PipelineModel, type TrainContext } from '../training.js';
 import { assertSameSettings } from './sameSettings.js';
 import { writeErrorCurve } from './errorCurve.js';
 
@@ -60,6 +60,9 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     for (let i = 0; i < labels.length; i++) if (predicted[i] !== labels[i]) wrong++;
     return { epoch, train_error: wrong / labels.length };
   };
+  // One thread unless asked: a second thread measured no gain here (see README, competing units).
+  const configure = (schedule: TrainContext['schedule']) =>
+    clf.units.setParams({ numEpochs: schedule.epochs, batchSize: schedule.batchSize, workers: schedule.workers === 'auto' ? 1 : schedule.workers });
   const epochs: EpochAdapter<EpochRecord> = {
     kind: CompetingUnits.kind,
     classifier: () => clf,
@@ -67,6 +70,7 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     restore(ckpt, source, schedule) {
       // A run resumes with the options it was made with; numEpochs may grow unless the schedule is
       // linear (whose rates depend on it): then --epochs must stay the same.
+      configure(schedule);
       const restored = CompetingUnits.fromCheckpoint(ckpt, backend, source);
       const { workers: _w, verbose: _v, numEpochs: wantEpochs, ...want } = clf.units.getParams();
       const { workers: _w2, verbose: _v2, numEpochs: haveEpochs, ...have } = restored.getParams();
@@ -79,10 +83,7 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     },
     async train(data, count, { schedule }, onEpoch) {
       scoreAt = new Set(curveEpochsFor(schedule.curveEpochs, schedule.epochs));
-      // One thread unless asked: a second thread measured no gain here (see README, competing units).
-      const workers = schedule.workers === 'auto' ? 1 : schedule.workers;
-      const units = clf.units;
-      units.setParams({ numEpochs: schedule.epochs, batchSize: schedule.batchSize, workers });
+      const units = configure(schedule);
       await (units.epoch > 0 ? units.train(data, count, { onEpoch }) : units.fit(data, { onEpoch }));
     },
     row: (r, data) => (scoreAt.has(r.epoch) ? scoreRow(r.epoch, data) : undefined),
