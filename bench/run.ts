@@ -6,7 +6,7 @@
  *   sharded    per backend: the sharded model's main loops on real MNIST — training to
  *              convergence (default hash), hash + route + predict on 60000 digits clean and ±1-noisy
  *   full       per backend: the whole shipped pipeline in a child process (wall time, peak memory)
- *   cap10000   training at seed 000's cap of 10000 epochs on a hash (pipeline seed 0) whose two
+ *   cap10000   training at the reference notebook's cap of 10000 epochs on a hash (pipeline seed 0) whose two
  *              largest shards never converge, like the reference's
  *   online     per backend: online-mnist (sharded) and online-dense-am (minibatches of 100; not on
  *              cpu) learning from a 10×MNIST stream (600000 samples) served by `amem-flow emit`

@@ -1,5 +1,5 @@
 /**
- * The recall lab (seed 004): store P binarized MNIST digits, flip 5% of one of them, and recall it
+ * The recall lab (a classical Hopfield network recalling binarized MNIST digits): store P binarized MNIST digits, flip 5% of one of them, and recall it
  * with the classical Hopfield network, the dense associative memory (F(x) = relu(x)^20) and the
  * modern (softmax, β = 1) one, side by side. With the default 3 digits the classical network
  * settles in a spurious mixture of lower energy, as the seed found; the other two recall the digit.

@@ -1,5 +1,5 @@
 /**
- * The ranking step of the competing hidden units (SPEC 4.3): per sample, the unit with the
+ * The ranking step of the competing hidden units: per sample, the unit with the
  * largest current (Hebbian, g = 1) and the k-th largest (anti-Hebbian, g = −Δ). One pass over
  * each sample's H currents keeping its k best, O(H·k) for small k, instead of the full sort of
  * all H units per sample that the reference implementations do.

@@ -1,5 +1,5 @@
 /**
- * The competing hidden units' weight update (Krotov & Hopfield 2019, SPEC 4.3), on the host.
+ * The competing hidden units' weight update (Krotov & Hopfield 2019), on the host.
  *
  * Given each sample's winner (g = 1) and k-th ranked unit (g = −Δ) with their currents I:
  *   dW = g·xᵀ − (Σ_b g·I) ∘ W,   W ← W + ε·dW / max(max|dW|, precision)   [− ε·λ·W with weight decay].

@@ -1,6 +1,6 @@
 /**
  * `classical` recall: the Hopfield network with Hebbian weights W = Σ_μ ξ^μ ξ^μᵀ / P, zero
- * diagonal and threshold θ (seed 004), over ±1 states. W is never formed: the backend's fused
+ * diagonal and threshold θ (as in the classical Hopfield recall demonstration on binarized MNIST), over ±1 states. W is never formed: the backend's fused
  * `hopfieldRecall` kernel works on the overlaps ξ^μ·s (see `recallDynamics.ts`), which is exact.
  */
 import type { Backend } from '../backends/backend.js';

@@ -1,5 +1,5 @@
 /**
- * `sharded-lsh`: a sharded nearest-prototype memory (SPEC 4.1, seed 000).
+ * `sharded-lsh`: a sharded nearest-prototype memory (after a sharded nearest-prototype notebook with LSH routing).
  *
  * An LSH router (random ±1 projections, sign bits, mod `shards`) sends each sample to one shard;
  * each shard holds one prototype per class, M = S/T, trained by the seed's miss-driven rule until

@@ -3,8 +3,8 @@
  *
  * Each sample's noise is drawn from a stream keyed by (seed, sample id), so it does not depend on
  * how the data was batched or ordered. Kinds:
- * - `pm1`: add −1 or +1 to every value with equal probability (seed 000's robustness check);
- * - `flip`: flip each unit of binary data with probability p (seed 004's corruption);
+ * - `pm1`: add −1 or +1 to every value with equal probability (the sharded-memory notebook's robustness check);
+ * - `flip`: flip each unit of binary data with probability p (the classical Hopfield recall demonstration's corruption);
  * - `gaussian`: add Normal(0, sigma²) to every value.
  * The declared range is kept: noise perturbs values around it, so a later `normalize` scales
  * clean and noisy data alike.

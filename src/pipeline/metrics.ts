@@ -1,6 +1,6 @@
 /**
  * `metrics.json`: the machine-readable record of a run, read by bench, CI gates and dashboards,
- * so its shape is fixed (SPEC section 6):
+ * so its shape is fixed:
  * `{ pipeline, backend, seed, settings, evaluations: { <name>: { accuracy, n, ... } },
  *    timings: { <phase>_s }, epochs: [ { epoch, train_error, ... } ], training: {...}, gates, memory }`.
  */

@@ -53,7 +53,7 @@ const batchSizeField = int().min(1).default(10000);
 
 const MnistDataSchema = z.strictObject({
   kind: z.literal('mnist'),
-  /** `standard`: the official 60000/10000 split; `shuffled`: pool all 70000, seeded shuffle, then split (as seed 000 does with sklearn). */
+  /** `standard`: the official 60000/10000 split; `shuffled`: pool all 70000, seeded shuffle, then split (as the sharded-memory notebook does with sklearn). */
   split: z.enum(['standard', 'shuffled']).default('standard'),
   /** Number of training samples to use (the first ones of the split); default all. */
   trainSize: int().min(1).optional(),

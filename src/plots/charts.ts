@@ -4,7 +4,7 @@
  *
  * - `lineChart`: learning curves (error per epoch per series), like the seeds' matplotlib plots.
  * - `memoryFigure`: memories as a grid of tiles on a blue–white–red scale symmetric around 0 with
- *   a colour bar (seed 001's weight heat-map), or dark-on-white for pixel prototypes.
+ *   a colour bar (the Dense AM reference notebook's weight heat-map), or dark-on-white for pixel prototypes.
  *
  * @example
  * writeFileSync('curve.png', await lineChart(rows, { x: 'epoch', y: 'error, %', title: 'dense-am' }));

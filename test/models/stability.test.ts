@@ -14,7 +14,7 @@ import { testBatch } from '../helpers/batches.js';
 const allFinite = (a: ArrayLike<number>) => Array.prototype.every.call(a, Number.isFinite);
 
 describe('sharded-lsh stays finite', () => {
-  it("at seed 000's settings on all 60000 training digits (8 bits, 50 shards, raw pixels)", async () => {
+  it("at the reference notebook's settings on all 60000 training digits (8 bits, 50 shards, raw pixels)", async () => {
     const backend = await createBackend('wasm');
     const model = new ShardedLshModel({ bits: 8, shards: 50, classes: 10, seed: Rng.deriveSeed(2, 'model') }, backend);
     const report = await model.fit(arraysSource(loadMnist('train')), { epochs: 200, workers: 2 });

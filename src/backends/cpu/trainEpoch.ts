@@ -1,5 +1,5 @@
 /**
- * One epoch of the sharded prototype memory's rule (SPEC 4.1) in TypeScript: the reference
+ * One epoch of the sharded prototype memory's rule  in TypeScript: the reference
  * `EpochEngine`, driven by `../prototypeTrainer.ts`.
  *
  * The rule, per sample in order: p = argmin_c ||M_c − x||² with M = S/T; on a miss (p ≠ y)
