@@ -30,3 +30,16 @@ export function checkedInputs(batch: RecordBatch, who: string, rules: InputRules
     for (let i = 0; i < y.length; i++) if (!(y[i] >= 0 && y[i] < rules.classes)) throw new DataError(`sample id ${ids![i]}: label ${y[i]} is outside [0, ${rules.classes})`);
   return { x, y, rows: f.rows, width: f.width };
 }
+
+/** Throws, naming the sample id and feature, at the first value that is NaN or ±Infinity (raw bytes are always finite). */
+export function assertFinite(values: ArrayLike<number>, width: number, batch: RecordBatch, fix = ''): void {
+  if (values instanceof Uint8Array) return;
+  for (let k = 0; k < values.length; k++) {
+    if (!Number.isFinite(values[k])) throw new DataError(`sample id ${sampleIds(batch)[Math.floor(k / width)]}: feature ${k % width} is ${values[k]}${fix}`);
+  }
+}
+
+/** Throws, naming the sample id, at the first label outside [0, classes). */
+export function assertLabels(y: Int32Array, classes: number, batch: RecordBatch, fix = ''): void {
+  for (let i = 0; i < y.length; i++) if (!(y[i] >= 0 && y[i] < classes)) throw new DataError(`sample id ${sampleIds(batch)[i]}: label ${y[i]} is outside [0, ${classes})${fix}`);
+}

@@ -14,13 +14,14 @@
 import { lastValueFrom, map, type Observable, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
-import { features, gatherRows, intColumn, labels, sampleIds, withIntColumn } from '../data/batch.js';
+import { features, gatherRows, intColumn, labels, withIntColumn } from '../data/batch.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/node/checkpointFile.js';
 import { createLshRouter, routeRows, routerMetadata, type LshRouter } from '../operators/lshHash.js';
 import { routeByShard } from '../operators/routeByShard.js';
 import { trainStep, type StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
+import { assertFinite, assertLabels } from './inputs.js';
 import type { Model } from './model.js';
 import { trainShards, type ShardReport } from './node/shardedLshTraining.js';
 import { readShardedLshCheckpoint, shardedLshCheckpoint, SHARDED_LSH_KIND, type ShardedLshSettings } from './shardedLshCheckpoint.js';
@@ -126,7 +127,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
     if (opts?.epochs === undefined) return { samples: batch.numRows, predictions: this.learnPass(batch) };
     const f = features(batch, 'sharded-lsh fit');
     const y = labels(batch, 'sharded-lsh fit');
-    checkSamples(f.values, f.width, y, sampleIds(batch), this.classes);
+    checkSamples(f.values, f.width, y, batch, this.classes);
     this.gathered ??= { collector: new ShardCollector(this.settings.shards), started: performance.now() };
     this.gathered.collector.add(f.values, f.width, y, this.shardsOf(batch));
     return { samples: batch.numRows };
@@ -170,7 +171,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
   private learnPass(batch: RecordBatch): Int32Array {
     const f = features(batch, 'sharded-lsh learn');
     const y = labels(batch, 'sharded-lsh learn');
-    checkSamples(f.values, f.width, y, sampleIds(batch), this.classes);
+    checkSamples(f.values, f.width, y, batch, this.classes);
     const shard = this.shardsOf(batch);
     const { shards, classes } = this.settings;
     const D = f.width;
@@ -205,7 +206,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
   predict(batch: RecordBatch): Int32Array {
     if (!this.sums || !this.counts) throw new UsageError('sharded-lsh: predict called before fit or load');
     const f = features(batch, 'sharded-lsh predict');
-    checkFinite(f.values, f.width, batch);
+    assertFinite(f.values, f.width, batch, FINITE_FIX);
     return this.backend.run('nearestPrototypes', {
       x: f.values,
       rows: f.rows,
@@ -305,20 +306,9 @@ function sumMisses(reports: ShardReport[]): number[] {
   return out;
 }
 
-function checkSamples(values: ArrayLike<number>, width: number, y: Int32Array, ids: Int32Array, classes: number): void {
-  for (let i = 0; i < y.length; i++) {
-    if (!(y[i] >= 0 && y[i] < classes)) throw new DataError(`sample id ${ids[i]}: label ${y[i]} is outside [0, ${classes}); set model.classes or filter the data`);
-    for (let j = 0; j < width; j++) {
-      if (!Number.isFinite(values[i * width + j])) throw new DataError(`sample id ${ids[i]}: feature ${j} is ${values[i * width + j]}; features must be finite`);
-    }
-  }
-}
+const FINITE_FIX = '; features must be finite';
 
-function checkFinite(values: ArrayLike<number>, width: number, batch: RecordBatch): void {
-  if (values instanceof Uint8Array) return;
-  for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k])) {
-      throw new DataError(`sample id ${sampleIds(batch)[Math.floor(k / width)]}: feature ${k % width} is ${values[k]}; features must be finite`);
-    }
-  }
+function checkSamples(values: ArrayLike<number>, width: number, y: Int32Array, batch: RecordBatch, classes: number): void {
+  assertLabels(y, classes, batch, '; set model.classes or filter the data');
+  assertFinite(values, width, batch, FINITE_FIX);
 }
