@@ -140,9 +140,27 @@ export function takeRows(batch: RecordBatch, rows: ArrayLike<number>): RecordBat
 
 /** Copies rows `rows` (in that order) of a row-major array of `width` columns into `out` (converting the element type if it differs); returns `out`. */
 export function gatherRows<T extends ColumnArray>(values: ColumnArray, width: number, rows: ArrayLike<number>, out: T): T {
+  // One loop per array type keeps each call site monomorphic: a shared generic loop runs ~10× slower.
+  if (values instanceof Float32Array && out instanceof Float32Array) gatherFloat32(values, width, rows, out);
+  else if (values instanceof Int32Array && out instanceof Int32Array) gatherInt32(values, width, rows, out);
+  else if (values instanceof Uint8Array && out instanceof Uint8Array) gatherUint8(values, width, rows, out);
+  else for (let r = 0; r < rows.length; r++) for (let j = 0, at = rows[r] * width; j < width; j++) out[r * width + j] = values[at + j];
+  return out;
+}
+
+function gatherFloat32(values: Float32Array, width: number, rows: ArrayLike<number>, out: Float32Array): void {
   if (width === 1) for (let r = 0; r < rows.length; r++) out[r] = values[rows[r]];
   else for (let r = 0; r < rows.length; r++) out.set(values.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
-  return out;
+}
+
+function gatherInt32(values: Int32Array, width: number, rows: ArrayLike<number>, out: Int32Array): void {
+  if (width === 1) for (let r = 0; r < rows.length; r++) out[r] = values[rows[r]];
+  else for (let r = 0; r < rows.length; r++) out.set(values.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
+}
+
+function gatherUint8(values: Uint8Array, width: number, rows: ArrayLike<number>, out: Uint8Array): void {
+  if (width === 1) for (let r = 0; r < rows.length; r++) out[r] = values[rows[r]];
+  else for (let r = 0; r < rows.length; r++) out.set(values.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
 }
 
 /** Concatenates batches with the same schema into one contiguous batch (a copy). */

@@ -38,7 +38,7 @@ export class CompetingClassifier implements Model<{ rows: number }> {
   }
 
   /** One unsupervised step of the units per minibatch of the batch. */
-  learn(batch: RecordBatch, opts?: StepOptions): Promise<{ rows: number }> {
+  learn(batch: RecordBatch, opts?: StepOptions): { rows: number } | Promise<{ rows: number }> {
     return this.units.learn(batch, opts);
   }
 

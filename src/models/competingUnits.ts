@@ -20,7 +20,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
 import type { Checkpoint } from '../io/checkpoint.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/node/checkpointFile.js';
 import type { StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
@@ -145,29 +144,39 @@ export class CompetingUnits {
    * rate (streaming; a batch of exactly `batchSize` rows is one step). With `opts.workers` > 1 a
    * worker ranks each minibatch's second half.
    */
-  async learn(batch: RecordBatch, opts: StepOptions = {}): Promise<{ rows: number }> {
+  learn(batch: RecordBatch, opts: StepOptions = {}): { rows: number } | Promise<{ rows: number }> {
     const { x, rows, width } = checkedInputs(batch, 'competing-units learn', { range: [0, 1], checked: opts.validated, fix: RANGE_FIX });
     this.ensure(width);
     const lr = this.current?.lr ?? learningRateAt(this.options, this.epoch);
-    const parallel = (opts.workers ?? 1) > 1 && this.backend.threadable;
+    if ((opts.workers ?? 1) > 1 && this.backend.threadable) return this.learnParallel(x, rows, width, lr);
+    this.steps(x, rows, width, lr);
+    return { rows };
+  }
+
+  /** `learn` with a worker ranking each minibatch's second half. */
+  private async learnParallel(x: Float32Array, rows: number, width: number, lr: number): Promise<{ rows: number }> {
     for (let at = 0; at < rows; at += this.options.batchSize) {
       const n = Math.min(this.options.batchSize, rows - at);
       const xb = x.subarray(at * width, (at + n) * width);
-      this.update(xb, parallel ? await this.rankParallel(xb, n) : this.rankLocal(xb, n), lr);
+      this.update(xb, await this.rankParallel(xb, n), lr);
     }
     return { rows };
+  }
+
+  /** One update per minibatch of `batchSize` rows, on this thread. */
+  private steps(x: Float32Array, rows: number, width: number, lr: number): void {
+    for (let at = 0; at < rows; at += this.options.batchSize) {
+      const n = Math.min(this.options.batchSize, rows - at);
+      const xb = x.subarray(at * width, (at + n) * width);
+      this.update(xb, this.rankLocal(xb, n), lr);
+    }
   }
 
   /** One update per minibatch of `batchSize` rows of X at the current epoch's learning rate (the library's streaming call). */
   partialFit(X: Matrix): this {
     const x = checkMatrix(X, 'competing-units partialFit');
     this.ensure(X.cols);
-    const lr = learningRateAt(this.options, this.epoch);
-    for (let at = 0; at < X.rows; at += this.options.batchSize) {
-      const n = Math.min(this.options.batchSize, X.rows - at);
-      const xb = x.subarray(at * X.cols, (at + n) * X.cols);
-      this.update(xb, this.rankLocal(xb, n), lr);
-    }
+    this.steps(x, X.rows, X.cols, learningRateAt(this.options, this.epoch));
     return this;
   }
 
@@ -233,16 +242,6 @@ export class CompetingUnits {
       }
     }
     return out;
-  }
-
-  /** Writes weights, options and history as an Arrow checkpoint file (bit-exact round trip). */
-  save(path: string): void {
-    saveCheckpoint(path, this.toCheckpoint());
-  }
-
-  /** Reads a model written by `save`. */
-  static load(path: string, backend: Backend): CompetingUnits {
-    return CompetingUnits.fromCheckpoint(loadCheckpoint(path, COMPETING_KIND), backend, path);
   }
 
   /** The model as a checkpoint. */

@@ -111,26 +111,23 @@ export class DenseAmModel implements Model<DenseAmStep> {
    * the report holds the predictions made before it). With `opts.workers` > 1 the minibatch's
    * second half runs on a worker thread; the arithmetic is the same as on one.
    */
-  async learn(batch: RecordBatch, opts: StepOptions = {}): Promise<DenseAmStep> {
+  learn(batch: RecordBatch, opts: StepOptions = {}): DenseAmStep | Promise<DenseAmStep> {
     const { x, y } = this.inputs(batch, 'dense-am learn', true, opts.validated);
+    const halves = splitRows(y.length);
+    if (halves.length === 2 && (opts.workers ?? 1) > 1 && this.backend.threadable) return this.learnParallel(x, y, halves[1]);
+    return report(y, this.step(x, y, this.epoch));
+  }
+
+  /** `learn` with the minibatch's second half on a worker thread. */
+  private async learnParallel(x: Float32Array, y: Int32Array, [from, to]: [number, number]): Promise<DenseAmStep> {
     const epoch = this.epoch;
     const D = this.ensure(x.length / y.length);
-    const halves = splitRows(y.length);
-    let predictions: Int32Array;
-    if (halves.length === 2 && (opts.workers ?? 1) > 1 && this.backend.threadable) {
-      this.workers ??= new (await import('./node/denseAmWorkers.js')).DenseAmWorkers();
-      const [from, to] = halves[1];
-      const { memories, power, lossPower } = this.settings;
-      const task = { backend: this.backend.name, width: D, labels: y.slice(from, to), xi: this.xi!, classes: this.classes, memories, power, lossPower, temperature: this.temperatureAt(epoch) };
-      const remote = this.workers.gradient(x.subarray(from * D, to * D), task);
-      const local = this.halfGradient(x, y, D, halves[0], epoch);
-      predictions = this.update([local, await remote], y.length, epoch);
-    } else {
-      predictions = this.step(x, y, epoch);
-    }
-    let correct = 0;
-    for (let i = 0; i < y.length; i++) if (predictions[i] === y[i]) correct++;
-    return { rows: y.length, correct, predictions };
+    this.workers ??= new (await import('./node/denseAmWorkers.js')).DenseAmWorkers();
+    const { memories, power, lossPower } = this.settings;
+    const task = { backend: this.backend.name, width: D, labels: y.slice(from, to), xi: this.xi!, classes: this.classes, memories, power, lossPower, temperature: this.temperatureAt(epoch) };
+    const remote = this.workers.gradient(x.subarray(from * D, to * D), task);
+    const local = this.halfGradient(x, y, D, [0, from], epoch);
+    return report(y, this.update([local, await remote], y.length, epoch));
   }
 
   /** Closes an epoch of `trainEpochs`. */
@@ -271,6 +268,13 @@ export class DenseAmModel implements Model<DenseAmStep> {
       fix: "the Dense AM expects [-1, 1]: add { op: 'normalize', range: [-1, 1] } to the pipeline's steps",
     });
   }
+}
+
+/** A step's report: its predictions made before the update, and how many were right. */
+function report(y: Int32Array, predictions: Int32Array): DenseAmStep {
+  let correct = 0;
+  for (let i = 0; i < y.length; i++) if (predictions[i] === y[i]) correct++;
+  return { rows: y.length, correct, predictions };
 }
 
 /** Stops training when a step produced NaN or ±Inf (the float32 rescaling should make that impossible). */

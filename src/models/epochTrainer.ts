@@ -55,10 +55,12 @@ export async function trainingBatch(data: TrainingData, who: string): Promise<Re
 export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordBatch, plan: EpochPlan<E>): Promise<E[]> {
   const summaries: E[] = [];
   const step = { workers: plan.workers, validated: plan.validated };
+  // One gathered chunk per minibatch: measured fastest (larger chunks cost more in fresh memory than they save in calls).
+  const chunk = plan.batchSize;
   try {
     for (let e = 0; e < plan.epochs; e++) {
       model.beginEpoch?.();
-      const batches = epochSource(data, { seed: plan.seed, epoch: model.epoch, chunk: plan.batchSize, wholeChunks: plan.wholeBatches });
+      const batches = epochSource(data, { seed: plan.seed, epoch: model.epoch, chunk, wholeBatches: plan.wholeBatches ? plan.batchSize : undefined });
       const reports = await lastValueFrom(batches.pipe(minibatch({ size: plan.batchSize }), trainStep(model, step), toArray()));
       const summary = model.endEpoch(reports);
       summaries.push(summary);

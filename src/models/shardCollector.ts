@@ -1,7 +1,7 @@
 /** Gathers each shard's training samples, in stream order, for training shard by shard. */
 import type { FeatureArray } from '../data/batch.js';
 import { DataError } from '../util/errors.js';
-import type { ShardData } from './node/shardedLshTraining.js';
+import type { ShardData } from './shardTraining.js';
 
 /** Gathers each shard's samples, in stream order, into contiguous float32 arrays. */
 export class ShardCollector {

@@ -16,18 +16,17 @@ import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
 import { features, gatherRows, intColumn, labels, withIntColumn } from '../data/batch.js';
 import type { Checkpoint } from '../io/checkpoint.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/node/checkpointFile.js';
 import { createLshRouter, routeRows, routerMetadata, type LshRouter } from '../operators/lshHash.js';
 import { routeByShard } from '../operators/routeByShard.js';
 import { trainStep, type StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { assertFinite, assertLabels } from './inputs.js';
 import type { Model } from './model.js';
-import { trainShards, type ShardReport } from './node/shardedLshTraining.js';
+import { trainShards, type ShardReport } from './shardTraining.js';
 import { readShardedLshCheckpoint, shardedLshCheckpoint, SHARDED_LSH_KIND, type ShardedLshSettings } from './shardedLshCheckpoint.js';
 import { ShardCollector } from './shardCollector.js';
 
-export type { ShardReport } from './node/shardedLshTraining.js';
+export type { ShardReport } from './shardTraining.js';
 
 export type { ShardedLshSettings } from './shardedLshCheckpoint.js';
 
@@ -233,11 +232,6 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
     return shardedLshCheckpoint({ settings: this.settings, router: this.routerState, sums: this.sums, counts: this.counts });
   }
 
-  /** Saves the model as a checkpoint file (see `io/checkpoint.ts` for the format). */
-  save(path: string): void {
-    saveCheckpoint(path, this.toCheckpoint());
-  }
-
   /** Rebuilds a model from `toCheckpoint`'s output. */
   static fromCheckpoint(ckpt: Checkpoint, backend: Backend, source = 'checkpoint'): ShardedLshModel {
     const s = readShardedLshCheckpoint(ckpt, source);
@@ -246,11 +240,6 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
     model.sums = s.sums;
     model.counts = s.counts;
     return model;
-  }
-
-  /** Loads a model saved by `save`. */
-  static load(path: string, backend: Backend): ShardedLshModel {
-    return ShardedLshModel.fromCheckpoint(loadCheckpoint(path, ShardedLshModel.kind), backend, path);
   }
 
   /** This model as it was after `epoch`: shards without a snapshot there had converged earlier. */

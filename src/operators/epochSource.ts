@@ -7,7 +7,7 @@
  * @example
  * import { epochSource, minibatch, trainStep } from 'amem-flow';
  * const data = await collectBatch(train$);
- * for (let e = 0; e < 30; e++) await lastValueFrom(epochSource(data, { seed: 1, epoch: e }).pipe(minibatch({ size: 1000 }), trainStep(model)));
+ * for (let e = 0; e < 30; e++) await lastValueFrom(epochSource(data, { seed: 1, epoch: e, chunk: 8000 }).pipe(minibatch({ size: 1000 }), trainStep(model)));
  */
 import { Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
@@ -21,24 +21,30 @@ export interface EpochSourceOptions {
   seed: number;
   /** Which epoch (0-based): selects the shuffle. */
   epoch: number;
-  /** Rows per emitted batch (default 4096); give the minibatch size to make `minibatch` a zero-copy pass. */
+  /**
+   * Rows per emitted batch (default 8192). A multiple of the minibatch size keeps every minibatch
+   * inside one batch, so `minibatch` emits zero-copy slices.
+   */
   chunk?: number;
   /**
-   * Visit only whole chunks: the rows after the last full chunk of this epoch's order wait for a
-   * later epoch's shuffle (the rule of estimators that take only full minibatches). Default false.
+   * Visit only whole groups of this many rows (a minibatch size): the rows after the last whole
+   * group of this epoch's order wait for a later epoch's shuffle (the rule of estimators that
+   * take only full minibatches). Default: every row.
    */
-  wholeChunks?: boolean;
+  wholeBatches?: number;
 }
 
 /** The rows of `data` in epoch `opts.epoch`'s shuffled order, in batches of `opts.chunk` rows. */
 export function epochSource(data: RecordBatch, opts: EpochSourceOptions): Observable<RecordBatch> {
-  const chunk = opts.chunk ?? 4096;
+  const chunk = opts.chunk ?? 8192;
+  const whole = opts.wholeBatches ?? 1;
   if (!(Number.isInteger(chunk) && chunk > 0)) throw new UsageError(`epochSource: chunk must be a positive integer, got ${chunk}`);
+  if (!(Number.isInteger(whole) && whole > 0)) throw new UsageError(`epochSource: wholeBatches must be a positive integer, got ${whole}`);
   if (!(Number.isInteger(opts.epoch) && opts.epoch >= 0)) throw new UsageError(`epochSource: epoch must be a non-negative integer, got ${opts.epoch}`);
   return new Observable<RecordBatch>((subscriber) => {
     const rows = data.numRows;
     const order = epochOrder(rows, opts.seed, opts.epoch);
-    const end = opts.wholeChunks ? rows - (rows % chunk) : rows;
+    const end = rows - (rows % whole);
     for (let at = 0; at < end && !subscriber.closed; at += chunk) subscriber.next(takeRows(data, order.subarray(at, Math.min(end, at + chunk))));
     subscriber.complete();
   });

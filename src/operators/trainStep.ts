@@ -10,7 +10,7 @@
  * import { lshHash, routeByShard, trainStep } from 'amem-flow';
  * await lastValueFrom(batches$.pipe(model.route(), routeByShard(), trainStep(model, { epochs: 100, workers: 2 })));
  */
-import { concat, concatMap, defer, from, mergeMap, type Observable, type OperatorFunction } from 'rxjs';
+import { concat, concatMap, defer, from, mergeMap, of, type Observable, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 
 /** Options a training step passes to the model with every batch (each model reads those it knows). */
@@ -35,8 +35,15 @@ export interface Learner<R> {
   flush?(opts?: StepOptions): Promise<R[]>;
 }
 
-/** Feeds each batch to `model.learn` in order and emits the step reports, then those of `model.flush`. */
+/**
+ * Feeds each batch to `model.learn` in order and emits the step reports, then those of
+ * `model.flush`. A step that returns its report at once completes at once, so a synchronous
+ * source is consumed batch by batch as it is produced (nothing piles up between the operators).
+ */
 export function trainStep<R>(model: Learner<R>, opts: StepOptions = {}): OperatorFunction<RecordBatch, R> {
-  return (source: Observable<RecordBatch>) =>
-    concat(source.pipe(concatMap(async (batch) => model.learn(batch, opts))), defer(() => from(model.flush ? model.flush(opts) : Promise.resolve([]))).pipe(mergeMap((reports) => from(reports))));
+  const step = (batch: RecordBatch): Observable<R> => {
+    const report = model.learn(batch, opts);
+    return report instanceof Promise ? from(report) : of(report);
+  };
+  return (source: Observable<RecordBatch>) => concat(source.pipe(concatMap(step)), defer(() => from(model.flush ? model.flush(opts) : Promise.resolve([]))).pipe(mergeMap((reports) => from(reports))));
 }

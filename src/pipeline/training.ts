@@ -85,7 +85,7 @@ export function curveEpochsFor(setting: 'auto' | 'off' | number[], maxEpochs: nu
 export function epochGraph(train: ResolvedPipeline['train'], seed: number, kernels: KernelName[], opts: { wholeBatches?: boolean; workers?: number | 'auto' } = {}): GraphNode[] {
   return [
     { op: 'collect', settings: {}, kernels: [] },
-    { op: 'epochSource', settings: { seed, epochs: train.epochs, chunk: train.batchSize, ...(opts.wholeBatches ? { wholeChunks: true } : {}) }, kernels: [] },
+    { op: 'epochSource', settings: { seed, epochs: train.epochs, chunk: train.batchSize, ...(opts.wholeBatches ? { wholeBatches: train.batchSize } : {}) }, kernels: [] },
     { op: 'minibatch', settings: { size: train.batchSize }, kernels: [] },
     { op: 'trainStep', settings: { workers: opts.workers ?? train.workers }, kernels },
   ];

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../src/backends/index.js';
+import { loadModel, saveModel } from '../../src/io/node/checkpointFile.js';
 import { CompetingUnits, type Matrix } from '../../src/models/competingUnits.js';
 import { learningRateAt, resolveCompetingOptions } from '../../src/models/competingUnitsOptions.js';
 import { fitReadout, readoutPredict } from '../../src/models/readoutHead.js';
@@ -74,8 +75,8 @@ describe('estimator API', () => {
   it('saves and loads bit-exactly, then goes on training identically', async () => {
     const model = await new CompetingUnits({ outputs: 10, numEpochs: 3, p: 3, randomState: 9 }, backend).fit(first(1000));
     const path = join(mkdtempSync(join(tmpdir(), 'amem-cu-')), 'units.arrow');
-    model.save(path);
-    const loaded = CompetingUnits.load(path, backend);
+    saveModel(path, model);
+    const loaded = loadModel(path, CompetingUnits, backend);
     expect(Buffer.from(loaded.weights.buffer).equals(Buffer.from(model.weights.buffer))).toBe(true);
     expect(loaded.getParams()).toEqual(model.getParams());
     expect(loaded.epoch).toBe(3);

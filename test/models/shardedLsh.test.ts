@@ -8,6 +8,7 @@ import type { Backend } from '../../src/backends/backend.js';
 import { features, withIntColumn } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
 import { loadMnist } from '../../src/io/node/mnist.js';
+import { loadModel, saveModel } from '../../src/io/node/checkpointFile.js';
 import { ShardedLshModel, type ShardedLshFitReport } from '../../src/models/shardedLsh.js';
 import { addNoise } from '../../src/operators/addNoise.js';
 import { evaluate } from '../../src/operators/evaluate.js';
@@ -54,8 +55,8 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
     await parallel.fit(train(), { epochs: 300, workers: 2 });
     const a = join(dir, 'a.arrow');
     const b = join(dir, 'b.arrow');
-    model.save(a);
-    parallel.save(b);
+    saveModel(a, model);
+    saveModel(b, parallel);
     expect(firstDifference(readFileSync(b), readFileSync(a))).toBe(-1);
   });
 
@@ -64,22 +65,22 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
     await wasm.fit(train(), { epochs: 300, workers: 2 });
     const a = join(dir, 'cpu.arrow');
     const b = join(dir, 'wasm.arrow');
-    model.save(a);
-    wasm.save(b);
+    saveModel(a, model);
+    saveModel(b, wasm);
     expect(firstDifference(readFileSync(b), readFileSync(a))).toBe(-1);
     cpuBackend = await createBackend('cpu');
   });
 
   it('saves and loads bit-exactly, with identical predictions', async () => {
     const path = join(dir, 'model.arrow');
-    model.save(path);
-    const loaded = ShardedLshModel.load(path, cpuBackend);
+    saveModel(path, model);
+    const loaded = loadModel(path, ShardedLshModel, cpuBackend);
     expect(firstDifference(loaded.prototypes(), model.prototypes())).toBe(-1);
     expect(loaded.router!.fingerprint).toBe(model.router!.fingerprint);
     const batch = (await lastValueFrom(test()))!;
     expect(firstDifference(loaded.predict(batch), model.predict(batch))).toBe(-1);
     writeFileSync(join(dir, 'cut.arrow'), readFileSync(path).subarray(0, 5000));
-    expect(() => ShardedLshModel.load(join(dir, 'cut.arrow'), cpuBackend)).toThrow(/truncated/);
+    expect(() => loadModel(join(dir, 'cut.arrow'), ShardedLshModel, cpuBackend)).toThrow(/truncated/);
   });
 
   it('routes on clean inputs before noise when asked (the seed protocol)', async () => {

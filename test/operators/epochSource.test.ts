@@ -22,21 +22,22 @@ describe('epochSource', () => {
     expect([...ids(other)].sort()).toEqual([...ids(batches)].sort());
   });
 
-  it('with wholeChunks leaves the rows after the last full chunk to a later epoch', async () => {
-    const batches = await lastValueFrom(epochSource(data, { seed: 5, epoch: 0, chunk: 25, wholeChunks: true }).pipe(toArray()));
-    expect(batches.map((b) => b.numRows)).toEqual([25, 25, 25, 25]);
+  it('with wholeBatches leaves the rows after the last whole group to a later epoch', async () => {
+    const batches = await lastValueFrom(epochSource(data, { seed: 5, epoch: 0, chunk: 40, wholeBatches: 25 }).pipe(toArray()));
+    expect(batches.map((b) => b.numRows)).toEqual([40, 40, 20]);
     expect(ids(batches)).toEqual(Array.from(epochOrder(103, 5, 0).subarray(0, 100), (r) => 1000 + r));
   });
 
-  it('feeds minibatch: chunks of the minibatch size pass through unchanged', async () => {
-    const direct = await lastValueFrom(epochSource(data, { seed: 1, epoch: 0, chunk: 20 }).pipe(toArray()));
-    const viaMinibatch = await lastValueFrom(epochSource(data, { seed: 1, epoch: 0, chunk: 20 }).pipe(minibatch({ size: 20 }), toArray()));
-    expect(viaMinibatch.map((b) => b.numRows)).toEqual(direct.map((b) => b.numRows));
+  it('feeds minibatch: chunks of whole minibatches are sliced into them in order', async () => {
+    const direct = await lastValueFrom(epochSource(data, { seed: 1, epoch: 0, chunk: 40 }).pipe(toArray()));
+    const viaMinibatch = await lastValueFrom(epochSource(data, { seed: 1, epoch: 0, chunk: 40 }).pipe(minibatch({ size: 20 }), toArray()));
+    expect(viaMinibatch.map((b) => b.numRows)).toEqual([20, 20, 20, 20, 20, 3]);
     expect(ids(viaMinibatch)).toEqual(ids(direct));
   });
 
   it('rejects a bad chunk or epoch', () => {
     expect(() => epochSource(data, { seed: 1, epoch: 0, chunk: 0 })).toThrow(/chunk must be a positive integer/);
     expect(() => epochSource(data, { seed: 1, epoch: -1 })).toThrow(/epoch must be a non-negative integer/);
+    expect(() => epochSource(data, { seed: 1, epoch: 0, wholeBatches: 0 })).toThrow(/wholeBatches must be a positive integer/);
   });
 });

@@ -21,3 +21,19 @@ export function loadCheckpoint(path: string, kind?: string): Checkpoint {
   if (kind && ckpt.kind !== kind) throw new UsageError(`'${path}' is a '${ckpt.kind}' checkpoint, not '${kind}'`);
   return ckpt;
 }
+
+/** A model class that rebuilds its instances from checkpoints (every amem-flow model). */
+export interface CheckpointedModel<M, B> {
+  readonly kind: string;
+  fromCheckpoint(ckpt: Checkpoint, backend: B, source?: string): M;
+}
+
+/** Writes a model's whole state to a checkpoint file, atomically. */
+export function saveModel(path: string, model: { toCheckpoint(): Checkpoint }): void {
+  saveCheckpoint(path, model.toCheckpoint());
+}
+
+/** Reads a model of class `type` from a file written by `saveModel`. */
+export function loadModel<M, B>(path: string, type: CheckpointedModel<M, B>, backend: B): M {
+  return type.fromCheckpoint(loadCheckpoint(path, type.kind), backend, path);
+}

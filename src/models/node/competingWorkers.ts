@@ -3,13 +3,13 @@
  * minibatch while the calling thread ranks the first (each sample's currents do not depend on
  * the split). The part's inputs are copied into one shared buffer, reused by every step.
  */
-import { createWorkerPool, type WorkerPool } from '../../parallel/node/workerPool.js';
+import { createWorkerPool, siblingModule, type WorkerPool } from '../../parallel/node/workerPool.js';
 import type { Ranks } from '../competingRanks.js';
 import type { CompetingTask } from './competingTask.js';
 
 /** A worker that ranks parts of minibatches. */
 export class CompetingWorkers {
-  private readonly pool: WorkerPool = createWorkerPool(1, new URL('./competingTask.ts', import.meta.url));
+  private readonly pool: WorkerPool = createWorkerPool(1, siblingModule('./competingTask', import.meta.url));
   private shared = new Float32Array(new SharedArrayBuffer(0));
 
   /** Starts ranking `rows` samples (x: rows × width) on the worker; `wT` must live in shared memory. */

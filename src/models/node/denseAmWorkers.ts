@@ -3,13 +3,13 @@
  * minibatch while the calling thread computes the first. The part's features are copied into one
  * shared buffer, reused by every step (steps run one at a time).
  */
-import { createWorkerPool, type WorkerPool } from '../../parallel/node/workerPool.js';
+import { createWorkerPool, siblingModule, type WorkerPool } from '../../parallel/node/workerPool.js';
 import type { DenseAmPart } from '../denseAmMath.js';
 import type { DenseAmTask } from './denseAmTask.js';
 
 /** A worker that computes parts of minibatches. */
 export class DenseAmWorkers {
-  private readonly pool: WorkerPool = createWorkerPool(1, new URL('./denseAmTask.ts', import.meta.url));
+  private readonly pool: WorkerPool = createWorkerPool(1, siblingModule('./denseAmTask', import.meta.url));
   private shared = new Float32Array(new SharedArrayBuffer(0));
 
   /** Starts the gradient of one part (features rows × width, labels) on the worker. */

@@ -3,11 +3,11 @@
  * minibatch halves), so independent work uses every core. Node's tfjs WASM backend is
  * single-threaded, so parallelism across cores is ours to provide.
  *
- * A task module (TypeScript, loaded through `bootstrap.mjs`) default-exports the function each task
- * runs; the pool runs tasks on `threads` workers.
+ * A task module default-exports the function each task runs (`bootstrap.mjs` loads it, through
+ * tsx when it is TypeScript); the pool runs tasks on `threads` workers.
  *
  * @example
- * const pool = createWorkerPool(2, new URL('./kernelTask.ts', import.meta.url));
+ * const pool = createWorkerPool(2, siblingModule('./kernelTask', import.meta.url));
  * const out = await pool.run(task, [task.args.x.buffer]);
  * await pool.close();
  */
@@ -26,6 +26,14 @@ export interface WorkerPool {
 /** Threads to use for `workers: 'auto'`: one per core. */
 export function defaultThreads(): number {
   return availableParallelism();
+}
+
+/**
+ * The URL of a task module next to `from` (an `import.meta.url`), given without extension: `.ts`
+ * when running from the TypeScript sources, `.js` when running the built package.
+ */
+export function siblingModule(relative: string, from: string): URL {
+  return new URL(`${relative}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
 }
 
 /** Starts `threads` worker threads running the task module at `entry`. */

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Classifier } from '../../models/model.js';
 import { ShardedLshModel } from '../../models/shardedLsh.js';
+import { saveModel } from '../../io/node/checkpointFile.js';
 import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { assertSameSettings } from './sameSettings.js';
 import { round } from '../../util/round.js';
@@ -35,7 +36,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       { op: 'routeByShard', settings: {}, kernels: [] },
       { op: 'trainStep', settings: { epochs: train.epochs, workers: train.workers, curveEpochs: train.curveEpochs }, kernels: ['trainPrototypes'] },
     ],
-    save: (path) => model.save(path),
+    save: (path) => saveModel(path, model),
     async figures(outDir, epochs, shape) {
       const files: string[] = [];
       if (shape.length === 2) {

@@ -1,13 +1,10 @@
 /**
  * Trains the shards of a sharded-lsh model: each shard is one fused `trainPrototypes` kernel
- * call, run in this thread or spread over worker threads, largest shard first (so the longest
- * job starts at once and the small ones fill the other cores).
+ * call, run in this thread or spread over worker threads (`node/shardWorkers.ts`), largest shard
+ * first (so the longest job starts at once and the small ones fill the other cores).
  */
-import { MessageChannel } from 'node:worker_threads';
-import type { Backend } from '../../backends/backend.js';
-import type { PrototypeSnapshot, TrainPrototypesResult } from '../../backends/kernel.js';
-import type { TrainPrototypesTask, TrainPrototypesTaskResult } from '../../parallel/node/kernelTask.js';
-import { createWorkerPool } from '../../parallel/node/workerPool.js';
+import type { Backend } from '../backends/backend.js';
+import type { TrainPrototypesResult, PrototypeSnapshot } from '../backends/kernel.js';
 
 /** One shard's training samples, in stream order. */
 export interface ShardData {
@@ -51,7 +48,7 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
   const work = data.filter((d) => d.y.length > 0).sort((a, b) => b.y.length - a.y.length);
   const sumsOf = (s: number) => sums.subarray(s * K * D, (s + 1) * K * D);
   const countsOf = (s: number) => counts.subarray(s * K, (s + 1) * K);
-  const record = (shard: number, r: TrainPrototypesResult, seconds: number) => {
+  const record = (shard: number, r: TrainPrototypesResult, seconds: number): void => {
     Object.assign(reports[data.findIndex((d) => d.shard === shard)], { ...r, misses: Array.from(r.misses), seconds });
     opts.onProgress?.({ shard, epoch: r.epochs, misses: r.misses.at(-1) ?? 0, done: true });
   };
@@ -76,26 +73,7 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
     return reports;
   }
 
-  const pool = createWorkerPool(threads, new URL('../../parallel/node/kernelTask.ts', import.meta.url));
-  try {
-    await Promise.all(
-      work.map(async (d) => {
-        const args = { x: d.x, y: d.y, width: D, classes: K, sums: sumsOf(d.shard).slice(), counts: countsOf(d.shard).slice(), maxEpochs: opts.maxEpochs, snapshotEpochs: opts.snapshotEpochs };
-        const channel = new MessageChannel();
-        channel.port1.on('message', (m: { epoch: number; misses: number }) => opts.onProgress?.({ shard: d.shard, ...m, done: false }));
-        try {
-          const task: TrainPrototypesTask = { kernels: opts.backend.workerKernels, args, progress: channel.port2 };
-          const out = await pool.run<TrainPrototypesTask, TrainPrototypesTaskResult>(task, [args.x.buffer, args.y.buffer, args.sums.buffer, args.counts.buffer, channel.port2]);
-          sumsOf(d.shard).set(out.sums);
-          countsOf(d.shard).set(out.counts);
-          record(d.shard, out.result, out.seconds);
-        } finally {
-          channel.port1.close();
-        }
-      }),
-    );
-  } finally {
-    await pool.close();
-  }
+  const { trainOnWorkers } = await import('./node/shardWorkers.js');
+  await trainOnWorkers(work, threads, opts, { sumsOf, countsOf, record });
   return reports;
 }
