@@ -7,7 +7,7 @@
  * @example
  * await trainEpochs(model, await collectBatch(train$), { epochs: 30, batchSize: 1000, seed: 1 });
  */
-import { lastValueFrom, toArray, type Observable } from 'rxjs';
+import { concatMap, lastValueFrom, range, toArray, type Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import { collectBatch } from '../io/collect.js';
 import { epochSource } from '../operators/epochSource.js';
@@ -60,8 +60,19 @@ export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordB
   try {
     for (let e = 0; e < plan.epochs; e++) {
       model.beginEpoch?.();
-      const batches = epochSource(data, { seed: plan.seed, epoch: model.epoch, chunk, wholeBatches: plan.wholeBatches ? plan.batchSize : undefined });
-      const reports = await lastValueFrom(batches.pipe(minibatch({ size: plan.batchSize }), trainStep(model, step), toArray()));
+      const source = { seed: plan.seed, epoch: model.epoch, chunk, wholeBatches: plan.wholeBatches ? plan.batchSize : undefined };
+      const graph = (range?: [number, number]) => epochSource(data, { ...source, range }).pipe(minibatch({ size: plan.batchSize }), trainStep(model, step));
+      // A step that returns at once consumes each minibatch as it is gathered. A step that waits
+      // (a worker thread) would let the whole epoch be gathered ahead of it, so the epoch is then
+      // pulled one minibatch at a time: the next is gathered when the step before it is done.
+      const reports = await lastValueFrom(
+        (plan.workers ?? 1) > 1
+          ? range(0, Math.ceil(data.numRows / chunk)).pipe(
+              concatMap((k) => graph([k * chunk, (k + 1) * chunk])),
+              toArray(),
+            )
+          : graph().pipe(toArray()),
+      );
       const summary = model.endEpoch(reports);
       summaries.push(summary);
       await plan.onEpoch?.(summary);

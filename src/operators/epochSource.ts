@@ -32,6 +32,11 @@ export interface EpochSourceOptions {
    * take only full minibatches). Default: every row.
    */
   wholeBatches?: number;
+  /**
+   * Visit only positions [start, end) of the epoch's order (default all): lets a consumer pull an
+   * epoch one chunk at a time (the order is computed once per data set and epoch).
+   */
+  range?: [number, number];
 }
 
 /** The rows of `data` in epoch `opts.epoch`'s shuffled order, in batches of `opts.chunk` rows. */
@@ -43,11 +48,23 @@ export function epochSource(data: RecordBatch, opts: EpochSourceOptions): Observ
   if (!(Number.isInteger(opts.epoch) && opts.epoch >= 0)) throw new UsageError(`epochSource: epoch must be a non-negative integer, got ${opts.epoch}`);
   return new Observable<RecordBatch>((subscriber) => {
     const rows = data.numRows;
-    const order = epochOrder(rows, opts.seed, opts.epoch);
-    const end = rows - (rows % whole);
-    for (let at = 0; at < end && !subscriber.closed; at += chunk) subscriber.next(takeRows(data, order.subarray(at, Math.min(end, at + chunk))));
+    const order = cachedOrder(data, opts.seed, opts.epoch);
+    const last = rows - (rows % whole);
+    const [start, end] = opts.range ? [Math.max(0, opts.range[0]), Math.min(last, opts.range[1])] : [0, last];
+    for (let at = start; at < end && !subscriber.closed; at += chunk) subscriber.next(takeRows(data, order.subarray(at, Math.min(end, at + chunk))));
     subscriber.complete();
   });
+}
+
+/** The last epoch order computed per data set, so chunk-by-chunk reads of one epoch shuffle once. */
+const orders = new WeakMap<RecordBatch, { seed: number; epoch: number; order: Int32Array }>();
+
+function cachedOrder(data: RecordBatch, seed: number, epoch: number): Int32Array {
+  const hit = orders.get(data);
+  if (hit && hit.seed === seed && hit.epoch === epoch) return hit.order;
+  const order = epochOrder(data.numRows, seed, epoch);
+  orders.set(data, { seed, epoch, order });
+  return order;
 }
 
 /** The row order of one epoch: a seeded permutation of 0 … rows − 1. */
