@@ -11,8 +11,18 @@ export async function loadKernelModule(name: BackendName): Promise<void> {
   await import(/* @vite-ignore */ path);
 }
 
-/** A backend's kernels without its tensor engine (for worker threads): kernels that need the engine throw. */
-export async function hostKernels(name: BackendName): Promise<KernelRunner> {
-  await loadKernelModule(name);
-  return { run: (kernel, args) => getKernel(kernel, name)(args, {}) };
+const runners = new Map<BackendName, Promise<KernelRunner>>();
+
+/**
+ * A backend's kernels without its tensor engine (for worker threads): kernels that need the engine
+ * throw. Kept per thread: a worker asks for it with every task, and an `import()` of a loaded
+ * module still costs a round trip through the module loader (about a millisecond under tsx).
+ */
+export function hostKernels(name: BackendName): Promise<KernelRunner> {
+  let runner = runners.get(name);
+  if (!runner) {
+    runner = loadKernelModule(name).then(() => ({ run: (kernel, args) => getKernel(kernel, name)(args, {}) }));
+    runners.set(name, runner);
+  }
+  return runner;
 }
