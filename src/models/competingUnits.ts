@@ -134,6 +134,11 @@ export class CompetingUnits {
     return this;
   }
 
+  /** Starts the worker thread before training when steps will use one (it boots while nothing waits on it). */
+  async prepare(opts: StepOptions): Promise<void> {
+    if ((opts.workers ?? 1) > 1 && this.backend.threadable) await this.startWorkers();
+  }
+
   /** Starts an epoch of `trainEpochs`: its learning rate, and the weights to measure its change against. */
   beginEpoch(): void {
     this.current = { lr: learningRateAt(this.options, this.epoch), started: performance.now(), before: this.w!.slice() };
@@ -271,15 +276,19 @@ export class CompetingUnits {
   private async rankParallel(xb: Float32Array, n: number): Promise<Ranks> {
     const half = Math.ceil(n / 2);
     if (half === n) return this.rankLocal(xb, n);
-    if (!this.workers) {
-      this.workers = new (await import('./node/competingWorkers.js')).CompetingWorkers();
-      this.wpT = sharedCopy(this.wpT!);
-    }
+    const workers = this.workers ?? (await this.startWorkers());
     const { outputs: hidden, k } = this.options;
     const D = this.widthState!;
-    const remote = this.workers.rank(xb.subarray(half * D, n * D), { kernels: this.backend.workerKernels, width: D, rows: n - half, wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
+    const remote = workers.rank(xb.subarray(half * D, n * D), { kernels: this.backend.workerKernels, width: D, rows: n - half, wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
     const local = rankRows(this.currents(xb.subarray(0, half * D), half), half, hidden, k);
     return concatRanks(local, await remote);
+  }
+
+  private async startWorkers(): Promise<CompetingWorkers> {
+    const workers = new (await import('./node/competingWorkers.js')).CompetingWorkers();
+    this.workers = workers;
+    this.wpT = sharedCopy(this.wpT!);
+    return workers;
   }
 
   private rankLocal(xb: Float32Array, n: number): Ranks {

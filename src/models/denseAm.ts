@@ -130,6 +130,11 @@ export class DenseAmModel implements Model<DenseAmStep> {
     return report(y, this.update([local, await remote], y.length, epoch));
   }
 
+  /** Starts the worker thread before training when steps will use one (it boots while nothing waits on it). */
+  async prepare(opts: StepOptions): Promise<void> {
+    if ((opts.workers ?? 1) > 1 && this.backend.threadable) this.workers ??= new (await import('./node/denseAmWorkers.js')).DenseAmWorkers();
+  }
+
   /** Closes an epoch of `trainEpochs`. */
   endEpoch(steps: DenseAmStep[]): DenseAmEpoch {
     const rows = steps.reduce((n, s) => n + s.rows, 0);

@@ -12,12 +12,14 @@ import type { RecordBatch } from 'apache-arrow';
 import { collectBatch } from '../io/collect.js';
 import { epochSource } from '../operators/epochSource.js';
 import { minibatch } from '../operators/minibatch.js';
-import { trainStep, type Learner } from '../operators/trainStep.js';
+import { trainStep, type Learner, type StepOptions } from '../operators/trainStep.js';
 
 /** A model that learns in epochs: steps on minibatches, and closes each epoch. */
 export interface EpochLearner<R, E> extends Learner<R> {
   /** Epochs completed (the next epoch's number, counting from 0). */
   readonly epoch: number;
+  /** Called once before the first epoch with the step options (e.g. to start worker threads early). */
+  prepare?(opts: StepOptions): Promise<void>;
   /** Called before an epoch's first step. */
   beginEpoch?(): void;
   /** Ends the epoch whose step reports these are, advancing `epoch`; `stop: true` ends training (converged). */
@@ -58,6 +60,7 @@ export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordB
   // One gathered chunk per minibatch: measured fastest (larger chunks cost more in fresh memory than they save in calls).
   const chunk = plan.batchSize;
   try {
+    await model.prepare?.(step);
     for (let e = 0; e < plan.epochs; e++) {
       model.beginEpoch?.();
       const source = { seed: plan.seed, epoch: model.epoch, chunk, wholeBatches: plan.wholeBatches ? plan.batchSize : undefined };
