@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import type { AddNoiseOptions } from '../operators/addNoise.js';
-import { emit, type EmitOptions } from '../stream/node/emitter.js';
+import type { EmitOptions } from '../stream/node/emitter.js';
 import { UsageError } from '../util/errors.js';
 
 /** Adds the emit command to a yargs parser; `run` wraps the handler with the CLI's error handling. */
@@ -35,6 +35,7 @@ export function emitCommand<T>(y: Argv<T>, run: (fn: () => Promise<void>) => Pro
           limit: args.limit === undefined ? undefined : positiveInt(args.limit, '--limit'),
           seed: args.seed,
         };
+        const { emit } = await import('../stream/node/emitter.js');
         const report = await emit(args.source, args.to, opts, positiveInt(args.connections, '--connections'), (port) =>
           err(`emit: serving ${args.source} on tcp://${new URL(args.to).hostname}:${port}\n`),
         );

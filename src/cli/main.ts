@@ -3,16 +3,17 @@
  *
  * Exit codes: 0 success, 1 a failed run (or a failed gate with --check), 2 a usage error
  * (unknown option, missing file, bad --set).
+ *
+ * Start-up: only yargs loads before the arguments are parsed; each command imports what it needs
+ * (tfjs, Arrow, the pipeline runner) when it runs, so `--help` and `--version` answer at once.
  */
 import { resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { listBackends, parseBackendName } from '../backends/index.js';
-import { applySettings, loadPipelineFile } from '../pipeline/resolve.js';
+import { BACKEND_NAMES } from '../backends/backend.js';
+import type { AnyResolved } from '../pipeline/dispatch.js';
+import { VERSION } from '../pipeline/version.js';
 import { UsageError } from '../util/errors.js';
-import { describeAny, resolveAny, runAny, type AnyResolved } from '../pipeline/dispatch.js';
 import { emitCommand } from './emit.js';
-import { createCliReporter } from './reporter.js';
-import { resultsTable } from './resultsTable.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -56,7 +57,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
       'train and evaluate a pipeline, writing metrics.json, the model and plots',
       (y) =>
         pipelineOptions(y)
-          .option('backend', { type: 'string', default: 'auto', describe: "compute backend ('amem-flow backends' lists them)" })
+          .option('backend', { type: 'string', choices: ['auto', ...BACKEND_NAMES], default: 'auto', describe: "compute backend ('amem-flow backends' says which run here)" })
           .option('out', { type: 'string', describe: 'output folder (default runs/<pipeline name>)' })
           .option('quiet', { type: 'boolean', default: false, describe: 'print only the results and warnings' })
           .option('check', { type: 'boolean', default: false, describe: "exit 1 if a result misses the pipeline's expected bounds" })
@@ -66,6 +67,12 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
       async (args) => {
         try {
           const spec = await resolveFromArgs(args);
+          const [{ parseBackendName }, { runAny }, { createCliReporter }, { resultsTable }] = await Promise.all([
+            import('../backends/index.js'),
+            import('../pipeline/dispatch.js'),
+            import('./reporter.js'),
+            import('./resultsTable.js'),
+          ]);
           const backend = parseBackendName(args.backend);
           if (args.resume && args.out && resolve(args.out) !== resolve(args.resume)) throw new UsageError('--resume DIR writes to DIR; drop --out or give the same folder');
           const outDir = resolve(args.resume ?? args.out ?? `runs/${spec.name}`);
@@ -106,7 +113,9 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
       (y) => pipelineOptions(y),
       async (args) => {
         try {
-          io.out(`${describeAny(await resolveFromArgs(args))}\n`);
+          const spec = await resolveFromArgs(args);
+          const { describeAny } = await import('../pipeline/dispatch.js');
+          io.out(`${describeAny(spec)}\n`);
         } catch (err) {
           fail(err);
         }
@@ -117,6 +126,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
       'list the compute backends and whether they run here',
       (y) => y,
       async () => {
+        const { listBackends } = await import('../backends/index.js');
         const all = await listBackends();
         const auto = all.find((b) => b.available)?.name;
         for (const b of all) {
@@ -128,11 +138,14 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
     );
   emitCommand(parser, guarded, io.err);
   parser
-    .demandCommand(1, 'name a command: run, describe, backends or emit')
+    .completion('completion', 'print a bash/zsh completion script (amem-flow completion >> ~/.bashrc)')
+    .demandCommand(1, 'name a command: run, describe, backends, emit or completion')
+    .recommendCommands()
     .strict()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(VERSION)
+    .alias('v', 'version')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .showHelpOnFail(false)
     .exitProcess(false)
@@ -166,6 +179,7 @@ async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: n
     if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${args.seed}`);
     sets.push(`seed=${args.seed}`);
   }
+  const [{ applySettings, loadPipelineFile }, { resolveAny }] = await Promise.all([import('../pipeline/resolve.js'), import('../pipeline/dispatch.js')]);
   const raw = await loadPipelineFile(args.pipeline);
   if ('lab' in raw && args.epochs !== undefined) throw new UsageError(`${args.pipeline} is a recall lab: it has no training epochs (drop --epochs; --set maxSweeps=N caps the recall sweeps)`);
   return resolveAny(applySettings(raw, sets), args.pipeline);

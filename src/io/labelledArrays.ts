@@ -34,7 +34,7 @@ export interface RowSelection {
 }
 
 /** Row indices for a selection: the range first, then the class filter. */
-export function selectRows(data: LabelledArrays, sel: RowSelection = {}): Int32Array {
+export function selectRows(data: Pick<LabelledArrays, 'y'>, sel: RowSelection = {}): Int32Array {
   const n = data.y.length;
   const start = sel.start ?? 0;
   const end = sel.end ?? n;

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { GatesSchema } from '../pipeline/spec.js';
 import { UsageError } from '../util/errors.js';
+import { suggestKeys } from '../util/suggest.js';
 
 const int = () => z.number().int();
 
@@ -88,6 +89,9 @@ export function modelLabel(m: RecallModelSpec): string {
 /** Validates a lab and fills in every default; throws a UsageError listing each problem. */
 export function resolveLab(spec: LabSpec, source = 'lab'): ResolvedLab {
   const parsed = LabSchema.safeParse(spec);
-  if (!parsed.success) throw new UsageError(`${source}: invalid settings\n${z.prettifyError(parsed.error)}\n(run 'amem-flow describe ${source}' to see every setting and its value)`);
+  if (!parsed.success) {
+    const hints = suggestKeys(LabSchema, spec, parsed.error).join('\n');
+    throw new UsageError(`${source}: invalid settings\n${z.prettifyError(parsed.error)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
+  }
   return parsed.data;
 }

@@ -9,7 +9,7 @@ import type { Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import { loadIdxPair } from '../io/node/idxSource.js';
 import { arraysSource, concatArrays, selectRows, shuffleRows, type LabelledArrays } from '../io/labelledArrays.js';
-import { loadMnist } from '../io/node/mnist.js';
+import { loadMnist, loadMnistLabels } from '../io/node/mnist.js';
 import { readArrow } from '../io/node/arrowReader.js';
 import { UsageError } from '../util/errors.js';
 import type { DataSpec } from './spec.js';
@@ -65,25 +65,39 @@ function openMnist(spec: Extract<DataSpec, { kind: 'mnist' }>, seed: number): Pa
   const { batchSize } = spec;
   const classes = classIds(spec.classes);
   const which = classes ? ` digits ${classes.join(',')}` : '';
+  // The images are read when a partition is first opened: counting and selecting rows (all that
+  // `describe` needs) reads only the label files.
   if (spec.split === 'standard') {
-    const train = loadMnist('train');
-    const test = loadMnist('test');
-    return {
-      train: arrays(relabel(train, classes), pick(selectRows(train, { classes }), spec.trainSize, 'trainSize'), batchSize, `mnist train${which}`),
-      test: arrays(relabel(test, classes), pick(selectRows(test, { classes }), spec.testSize, 'testSize'), batchSize, `mnist test${which}`),
+    const part = (split: 'train' | 'test', size: number | undefined, name: string) => {
+      const rows = pick(selectRows({ y: loadMnistLabels(split) }, { classes }), size, name);
+      return arrays(
+        once(() => relabel(loadMnist(split), classes)),
+        rows,
+        batchSize,
+        `mnist ${split}${which}`,
+      );
     };
+    return { train: part('train', spec.trainSize, 'trainSize'), test: part('test', spec.testSize, 'testSize') };
   }
-  // Seed 000's split: pool all 70000, shuffle with a seed, hold out 1/7 (10000 of 70000) for test.
-  const pool = concatArrays(loadMnist('train'), loadMnist('test'));
+  // The reference notebook's split: pool all 70000, shuffle with a seed, hold out 1/7 (10000 of 70000) for test.
+  const labels = new Int32Array(70000);
+  labels.set(loadMnistLabels('train'));
+  labels.set(loadMnistLabels('test'), 60000);
   const shuffleSeed = spec.shuffleSeed ?? seed;
-  const rows = shuffleRows(selectRows(pool, { classes }), shuffleSeed);
+  const rows = shuffleRows(selectRows({ y: labels }, { classes }), shuffleSeed);
   const testCount = Math.round(rows.length / 7);
   const describe = (part: string) => `mnist ${part} of a shuffled 70000 split (seed ${shuffleSeed})${which}`;
-  const relabeled = relabel(pool, classes);
+  const pool = once(() => relabel(concatArrays(loadMnist('train'), loadMnist('test')), classes));
   return {
-    train: arrays(relabeled, pick(rows.subarray(testCount), spec.trainSize, 'trainSize'), batchSize, describe('train')),
-    test: arrays(relabeled, pick(rows.subarray(0, testCount), spec.testSize, 'testSize'), batchSize, describe('test')),
+    train: arrays(pool, pick(rows.subarray(testCount), spec.trainSize, 'trainSize'), batchSize, describe('train')),
+    test: arrays(pool, pick(rows.subarray(0, testCount), spec.testSize, 'testSize'), batchSize, describe('test')),
   };
+}
+
+/** A value computed on first use. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 /** Class labels as numbers: a letter stands for its EMNIST-letters label (a = 1 … z = 26). */
@@ -126,6 +140,6 @@ function pick(rows: Int32Array, size: number | undefined, name: string): Int32Ar
   return rows.subarray(0, size);
 }
 
-function arrays(data: LabelledArrays, rows: Int32Array, batchSize: number, describe: string): Partition {
-  return { open: () => arraysSource(data, { rows, batchSize }), size: rows.length, describe: `${describe} (${rows.length} samples)` };
+function arrays(data: LabelledArrays | (() => LabelledArrays), rows: Int32Array, batchSize: number, describe: string): Partition {
+  return { open: () => arraysSource(typeof data === 'function' ? data() : data, { rows, batchSize }), size: rows.length, describe: `${describe} (${rows.length} samples)` };
 }

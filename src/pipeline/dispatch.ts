@@ -3,11 +3,10 @@
  * lab (`lab: 'recall' | 'capacity'`). The CLI and the tests resolve, describe and run either.
  */
 import { describeLab } from '../lab/describe.js';
-import { runLab } from '../lab/run.js';
 import { resolveLab, type LabSpec, type ResolvedLab } from '../lab/spec.js';
 import { describePipeline } from './describe.js';
 import { resolvePipeline } from './resolve.js';
-import { runPipeline, type RunOptions, type RunResult } from './run.js';
+import type { RunOptions, RunResult } from './run.js';
 import type { PipelineSpec, ResolvedPipeline } from './spec.js';
 
 /** Either kind, resolved. */
@@ -29,6 +28,8 @@ export function describeAny(spec: AnyResolved): string {
 }
 
 /** Runs either kind. */
-export function runAny(spec: AnyResolved, opts: RunOptions = {}): Promise<RunResult> {
-  return isLab(spec) ? runLab(spec, { backend: opts.backend, outDir: opts.outDir, reporter: opts.reporter }) : runPipeline(spec, opts);
+export async function runAny(spec: AnyResolved, opts: RunOptions = {}): Promise<RunResult> {
+  // The runners (and the models, tfjs and chart renderers they load) are imported when a run starts.
+  if (isLab(spec)) return (await import('../lab/run.js')).runLab(spec, { backend: opts.backend, outDir: opts.outDir, reporter: opts.reporter });
+  return (await import('./run.js')).runPipeline(spec, opts);
 }

@@ -6,25 +6,48 @@
  * @example
  * const spec = resolvePipeline(await loadPipelineFile('pipelines/sharded-mnist.ts'), ['train.epochs=20']);
  */
-import { existsSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { UsageError } from '../util/errors.js';
+import { suggestKeys } from '../util/suggest.js';
 import { PipelineSchema, type PipelineSpec, type ResolvedPipeline } from './spec.js';
 
-/** Imports a pipeline file and returns its default export (not yet validated). */
+/**
+ * Reads a pipeline file (not yet validated). `.json`, `.yaml` and `.yml` files are data: parsed,
+ * never executed. `.ts`, `.mts`, `.js` and `.mjs` files are code, like a bundler's config: they
+ * are imported (TypeScript through tsx, loaded only then) and their default export is the pipeline.
+ * A file loads from any folder.
+ */
 export async function loadPipelineFile(file: string): Promise<PipelineSpec> {
   const path = resolvePath(file);
   if (!existsSync(path)) throw new UsageError(`pipeline file '${file}' does not exist; shipped pipelines are in pipelines/ (e.g. pipelines/sharded-mnist.ts)`);
-  let mod: { default?: unknown };
+  const ext = extname(path).toLowerCase();
+  let value: unknown;
   try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    if (ext === '.json') value = JSON.parse(readFileSync(path, 'utf8'));
+    else if (ext === '.yaml' || ext === '.yml') value = (await import('yaml')).parse(readFileSync(path, 'utf8'));
+    else if (ext === '.ts' || ext === '.mts' || ext === '.cts') value = moduleDefault(await (await import('tsx/esm/api')).tsImport(pathToFileURL(path).href, import.meta.url));
+    else if (ext === '.js' || ext === '.mjs') value = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+    else throw new UsageError(`pipeline file '${file}': unknown extension '${ext}'; use .json or .yaml (data), or .ts / .js (code that exports the pipeline)`);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot load pipeline file '${file}': ${(err as Error).message}`);
   }
-  if (!mod.default || typeof mod.default !== 'object') throw new UsageError(`pipeline file '${file}' must 'export default' a pipeline object`);
-  return mod.default as PipelineSpec;
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`pipeline file '${file}' must ${ext === '.json' || ext.startsWith('.y') ? 'hold a pipeline object' : "'export default' a pipeline object"}`);
+  return value as PipelineSpec;
+}
+
+/**
+ * A module's default export. A `.ts` file outside an ESM package loads as CommonJS, whose exports
+ * object (holding `default`) arrives as the default: unwrap it.
+ */
+function moduleDefault(mod: unknown): unknown {
+  const value = (mod as { default?: unknown }).default;
+  if (value && typeof value === 'object' && 'default' in value && Object.keys(value).every((k) => k === 'default' || k === '__esModule')) return (value as { default: unknown }).default;
+  return value;
 }
 
 /** Applies `key=value` overrides (dotted paths, array indices as numbers) to a copy of `spec`. */
@@ -52,7 +75,8 @@ export function applySettings(spec: PipelineSpec, sets: readonly string[]): Pipe
 export function resolvePipeline(spec: PipelineSpec, source = 'pipeline'): ResolvedPipeline {
   const parsed = PipelineSchema.safeParse(spec);
   if (!parsed.success) {
-    throw new UsageError(`${source}: invalid settings\n${z.prettifyError(parsed.error)}\n(run 'amem-flow describe ${source}' to see every setting and its value)`);
+    const hints = suggestKeys(PipelineSchema, spec, parsed.error).join('\n');
+    throw new UsageError(`${source}: invalid settings\n${z.prettifyError(parsed.error)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
   }
   return parsed.data;
 }

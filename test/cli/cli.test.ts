@@ -32,7 +32,10 @@ describe('amem-flow CLI', () => {
     [['run', 'pipelines/nope.ts'], /pipeline file 'pipelines\/nope.ts' does not exist/],
     [['run', 'pipelines/sharded-mnist.ts', '--set', 'model.bitz=3'], /Unrecognized key: "bitz"/],
     [['run', 'pipelines/sharded-mnist.ts', '--set', 'model.bits'], /is not key=value/],
-    [['run', 'pipelines/sharded-mnist.ts', '--backend', 'quantum'], /unknown backend 'quantum'/],
+    [['run', 'pipelines/sharded-mnist.ts', '--backend', 'quantum'], /Invalid values:[\s\S]*backend, Given: "quantum", Choices: "auto", "gpu", "webgpu", "wasm", "cpu"/],
+    [['rnu', 'pipelines/sharded-mnist.ts'], /Did you mean run\?/],
+    [['describe', 'pipelines/sharded-mnist.ts', '--set', 'train.epoch=5'], /did you mean 'train.epochs' \(for 'train.epoch'\)\?/],
+    [['describe', 'pipelines/sharded-mnist.ts', '--set', 'model.shard=5'], /did you mean 'model.shards' \(for 'model.shard'\)\?/],
     [['describe', 'pipelines/sharded-mnist.ts', '--seed', '-1'], /--seed must be a non-negative integer/],
     [['run', 'pipelines/hopfield-recall.ts', '--epochs', '3'], /is a recall lab: it has no training epochs/],
     [['run', 'pipelines/hopfield-capacity.ts', '--set', 'models.0.kind=quantum'], /models/],
@@ -43,6 +46,15 @@ describe('amem-flow CLI', () => {
     expect(r.err).toMatch(message);
     expect(r.err.match(/amem-flow:/g)).toHaveLength(1);
     expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it('prints its version, a completion script, and the backend choices in run --help', async () => {
+    const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+    for (const flag of ['--version', '-v']) expect((await cli(flag)).out.trim()).toBe(version);
+    const completion = await cli('completion');
+    expect(completion.code).toBe(0);
+    expect(completion.out).toMatch(/amem-flow completion >> ~\/\.bashrc|_amem-flow_yargs_completions|_amem_flow/);
+    expect((await cli('run', '--help')).out).toMatch(/--backend[\s\S]*\[choices: "auto", "gpu", "webgpu", "wasm", "cpu", "f64"\]/);
   });
 
   it('describes a pipeline: graph and resolved settings', async () => {

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../util/errors.js';
+import { readIdx } from './idx.js';
 import { loadIdxPair } from './idxSource.js';
 import type { LabelledArrays } from '../labelledArrays.js';
 
@@ -48,4 +49,11 @@ export function loadMnist(split: MnistSplit): LabelledArrays {
     cache.set(split, data);
   }
   return data;
+}
+
+/** One split's labels alone (the small file): enough to count and select rows without reading the images. */
+export function loadMnistLabels(split: MnistSplit): Int32Array {
+  const loaded = cache.get(split);
+  if (loaded) return loaded.y;
+  return Int32Array.from(readIdx(join(mnistDir(), FILES[split].labels)).data as ArrayLike<number>);
 }

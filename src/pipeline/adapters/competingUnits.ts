@@ -12,13 +12,14 @@ import { CompetingClassifier } from '../../models/competingClassifier.js';
 import { CompetingUnits, type EpochRecord } from '../../models/competingUnits.js';
 import type { CompetingUnitsInput } from '../../models/competingUnitsOptions.js';
 import type { ReadoutSettings } from '../../models/readoutHead.js';
-import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { trainInEpochs, type EpochAdapter } from '../epochRun.js';
 import { curveEpochsFor, epochGraph, type EpochRow, type PipelineModel, type TrainContext } from '../training.js';
 import { assertSameSettings } from './sameSettings.js';
 import { writeErrorCurve } from './errorCurve.js';
+
+import { charts } from './charts.js';
 
 /** What the adapter needs besides the estimator's options. */
 export interface CompetingUnitsAdapterSettings {
@@ -39,7 +40,10 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     if (model.width !== undefined && shape.length === 2) {
       const path = join(outDir, 'weights.png');
       const cols = s.figureColumns ?? Math.ceil(Math.sqrt(H));
-      writeFileSync(path, await memoryFigure(model.weights, { count: H, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `competing-units weights, epoch ${model.epoch}` }));
+      writeFileSync(
+        path,
+        await (await charts()).memoryFigure(model.weights, { count: H, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `competing-units weights, epoch ${model.epoch}` }),
+      );
       files.push(path);
     }
     if (epochs.length > 0) files.push(await writeErrorCurve(outDir, epochs, { title: 'competing-units learning curve', y: 'error with the read-out, %', logX: true }));
@@ -49,7 +53,7 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
         { x: r.epoch, y: r.normMax, series: 'largest unit p-norm' },
       ]);
       const path = join(outDir, 'norms.png');
-      writeFileSync(path, await lineChart(points, { x: 'epoch', y: 'p-norm of the weights', title: 'convergence to the unit sphere' }));
+      writeFileSync(path, await (await charts()).lineChart(points, { x: 'epoch', y: 'p-norm of the weights', title: 'convergence to the unit sphere' }));
       files.push(path);
     }
     return files;

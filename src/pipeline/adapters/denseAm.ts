@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import type { Checkpoint } from '../../io/checkpoint.js';
 import { saveCheckpoint } from '../../io/node/checkpointFile.js';
 import { DenseAmModel, type DenseAmEpoch } from '../../models/denseAm.js';
-import { memoryFigure } from '../../plots/charts.js';
 import { UsageError } from '../../util/errors.js';
 import { round } from '../../util/round.js';
 import { trainInEpochs, type EpochAdapter } from '../epochRun.js';
 import { epochGraph, type EpochRow, type PipelineModel } from '../training.js';
 import { writeErrorCurve } from './errorCurve.js';
 import { assertSameSettings } from './sameSettings.js';
+
+import { charts } from './charts.js';
 
 /** The Dense AM model as the runner sees it; `figureColumns` sets the memory grid's width. */
 export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): PipelineModel {
@@ -41,7 +42,10 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
       for (let k = 0; k < K; k++) pixels.set(all.subarray(k * (D + model.classes), k * (D + model.classes) + D), k * D);
       const path = join(outDir, 'memories.png');
       const cols = figureColumns ?? Math.ceil(Math.sqrt(K));
-      writeFileSync(path, await memoryFigure(pixels, { count: K, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `dense-am memories (pixel part), epoch ${model.epoch}` }));
+      writeFileSync(
+        path,
+        await (await charts()).memoryFigure(pixels, { count: K, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `dense-am memories (pixel part), epoch ${model.epoch}` }),
+      );
       files.push(path);
     }
     if (epochs.length > 0) files.push(await writeErrorCurve(outDir, epochs, { title: 'dense-am learning curve' }));

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import type { Classifier } from '../../models/model.js';
 import { ShardedLshModel } from '../../models/shardedLsh.js';
 import { saveModel } from '../../io/node/checkpointFile.js';
-import { lineChart, memoryFigure } from '../../plots/charts.js';
 import { assertSameSettings } from './sameSettings.js';
 import { round } from '../../util/round.js';
 import { curveEpochsFor, type EpochRow, type PipelineModel } from '../training.js';
+
+import { charts } from './charts.js';
 
 /** The sharded-lsh model as the runner sees it. */
 export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
@@ -43,7 +44,9 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
         const path = join(outDir, 'memories.png');
         writeFileSync(
           path,
-          await memoryFigure(model.prototypes(), {
+          await (
+            await charts()
+          ).memoryFigure(model.prototypes(), {
             count: model.settings.shards * model.classes,
             shape: [shape[0], shape[1]],
             cols: model.classes,
@@ -60,7 +63,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       ]);
       if (points.length > 0) {
         const path = join(outDir, 'curve.png');
-        writeFileSync(path, await lineChart(points, { x: 'epoch', y: 'error, %', title: 'sharded-lsh learning curve', logX: true }));
+        writeFileSync(path, await (await charts()).lineChart(points, { x: 'epoch', y: 'error, %', title: 'sharded-lsh learning curve', logX: true }));
         files.push(path);
       }
       return files;
