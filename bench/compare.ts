@@ -119,7 +119,7 @@ function fingerprint(repo: string, def: RunDef, backend: string, out: string): F
   return { metrics: JSON.stringify(stable(metrics)), files };
 }
 
-/** A worktree of `rev` with this checkout's node_modules and a built wasm module; the working tree itself for `worktree`. */
+/** A worktree of `rev` with this checkout's node_modules, a built wasm module and (where the commit has one) its built package; the working tree itself for `worktree`. */
 function checkout(rev: string): { dir: string; sha: string } {
   if (rev === 'worktree') return { dir: process.cwd(), sha: 'worktree' };
   const sha = execFileSync('git', ['rev-parse', `${rev}^{commit}`], { encoding: 'utf8' }).trim();
@@ -147,6 +147,9 @@ function checkout(rev: string): { dir: string; sha: string } {
       { cwd: dir, stdio: 'inherit' },
     );
   }
+  // Commits whose CLI runs the built package (dist/) build it once.
+  const scripts = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  if (scripts['build:js'] && !existsSync(join(dir, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build:js'], { cwd: dir, stdio: 'inherit' });
   return { dir, sha };
 }
 

@@ -20,7 +20,10 @@
  *   recall     per backend: recall time per pattern of each recall model with P = 100 and 1000 stored
  *              MNIST digits (5% flipped, asynchronous updates, 20 trials)
  *
- * Options: --only ops,sharded,full,cap10000,online,dense,densefull,competing,recall   --backends cpu,wasm   --out FILE
+ *   startup    the built CLI and package (dist/): `--help`, `--version`, `describe pipelines/sharded-mnist.ts`
+ *              and `import('amem-flow')`, each against a bare `node -e 0` in the same run (median of 7)
+ *
+ * Options: --only startup,ops,sharded,full,cap10000,online,dense,densefull,competing,recall   --backends cpu,wasm   --out FILE
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -48,7 +51,7 @@ import {
   type Backend,
   type BackendName,
   type Metrics,
-} from '../src/index.js';
+} from '../src/node.js';
 import { denseAmGradient as deviceDenseAmGradient } from '../src/backends/tfjs/denseAm.js';
 import { denseAmCore as cpuDenseAmCore } from '../src/backends/cpu/denseAmCore.js';
 import { denseAmCore as wasmDenseAmCore } from '../src/backends/wasm/denseAmCore.js';
@@ -57,7 +60,7 @@ import { runLab } from '../src/lab/run.js';
 import { resolveLab } from '../src/lab/spec.js';
 
 const args = await yargs(hideBin(process.argv))
-  .option('only', { type: 'string', default: 'ops,sharded,full,cap10000,online,dense,densefull,competing,recall' })
+  .option('only', { type: 'string', default: 'startup,ops,sharded,full,cap10000,online,dense,densefull,competing,recall' })
   .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
   .strict()
@@ -78,6 +81,36 @@ function best(reps: number, fn: () => void): number {
     ms = Math.min(ms, performance.now() - t);
   }
   return ms;
+}
+
+if (only.has('startup')) {
+  // What a user waits for before anything happens: the built CLI and package, as the tarball ships them.
+  execFileSync('npm', ['run', 'build:js'], { stdio: 'ignore' });
+  const median = (argv: string[]) => {
+    const times: number[] = [];
+    for (let r = 0; r < 7; r++) {
+      const t = performance.now();
+      execFileSync(process.execPath, argv, { stdio: 'ignore', env: { ...process.env, CI: 'true' } });
+      times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[3];
+  };
+  const bare = median(['-e', '0']);
+  const cases: [string, string[], string][] = [
+    ['help_ms', ['bin/amem-flow.js', '--help'], 'amem-flow --help'],
+    ['version_ms', ['bin/amem-flow.js', '--version'], 'amem-flow --version'],
+    ['describe_ms', ['bin/amem-flow.js', 'describe', 'pipelines/sharded-mnist.ts'], 'amem-flow describe pipelines/sharded-mnist.ts'],
+    ['import_ms', ['--input-type=module', '-e', "await import('amem-flow')"], "import('amem-flow')"],
+    ['import_node_ms', ['--input-type=module', '-e', "await import('amem-flow/node')"], "import('amem-flow/node')"],
+  ];
+  const out: Record<string, number> = { bare_node_ms: round(bare, 1) };
+  rows.push(['-', 'start-up: node -e 0 (bare Node, the yardstick)', `${round(bare, 1)} ms`, '']);
+  for (const [key, argv, label] of cases) {
+    const ms = median(argv);
+    out[key] = round(ms, 1);
+    rows.push(['-', `start-up: ${label}`, `${round(ms, 1)} ms`, `${round(ms / bare, 1)}× bare node`]);
+  }
+  results.startup = out;
 }
 
 if (only.has('ops')) {

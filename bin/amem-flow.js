@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Node 20 cannot import TypeScript by itself: register tsx, then run the CLI from src/.
-import { register } from 'tsx/esm/api';
+// The amem-flow command: runs the built CLI (dist/, made by `npm run build`, which `npm install`
+// runs in a clone and `npm pack` runs before packing).
+import { main } from '../dist/cli/main.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,19 +1,16 @@
 /**
  * amem-flow: associative-memory models as streaming Arrow + RxJS pipelines.
- * This is the package's one public entry point.
+ *
+ * This entry (`amem-flow`) is the core: sample batches, operators, backends, models and
+ * checkpoints in memory. It imports nothing of Node's, so it also runs in a browser. Files,
+ * sockets, worker threads, MNIST and the pipeline runner are in `amem-flow/node`.
  */
 export * from './data/batch.js';
 export { Rng } from './util/random.js';
 export { UsageError, DataError } from './util/errors.js';
 
-export { readIdx, decodeIdx, encodeIdx, writeIdx, type IdxTensor, type IdxDtype } from './io/node/idx.js';
-export { loadIdxPair } from './io/node/idxSource.js';
-export { loadMnist, mnistDir, type MnistSplit } from './io/node/mnist.js';
 export { arraysSource, selectRows, shuffleRows, concatArrays, type LabelledArrays, type RowSelection } from './io/labelledArrays.js';
-export { readArrow, type ArrowInput } from './io/node/arrowReader.js';
-export { writeArrow, type WriteArrowOptions, type WriteArrowResult } from './io/node/arrowWriter.js';
 export { encodeCheckpoint, decodeCheckpoint, checkCheckpoint, type Checkpoint, type Tensor } from './io/checkpoint.js';
-export { saveCheckpoint, loadCheckpoint } from './io/node/checkpointFile.js';
 
 export { normalize, type NormalizeOptions } from './operators/normalize.js';
 export { binarize, type BinarizeOptions } from './operators/binarize.js';
@@ -40,10 +37,11 @@ export { trainEpochs, type EpochLearner, type EpochPlan, type TrainingData } fro
 export { CompetingUnits, type Matrix, type EpochRecord } from './models/competingUnits.js';
 export { resolveCompetingOptions, learningRateAt, type CompetingUnitsInput, type CompetingUnitsOptions } from './models/competingUnitsOptions.js';
 export { fitReadout, readoutPredict, readoutScores, type ReadoutSettings, type ReadoutState } from './models/readoutHead.js';
+export { ClassicalHopfield, type ClassicalSettings } from './models/hopfieldClassical.js';
+export { DenseHopfield, type DenseSettings } from './models/hopfieldDense.js';
+export { ModernHopfield, type ModernSettings } from './models/hopfieldModern.js';
+export { StoredPatterns, type RecallOptions } from './models/storedPatterns.js';
 
 export type { PipelineSpec, ResolvedPipeline, StepSpec } from './pipeline/spec.js';
-export { loadPipelineFile, applySettings, resolvePipeline } from './pipeline/resolve.js';
-export { runPipeline, type RunOptions, type RunResult } from './pipeline/run.js';
-export { pipelineGraph, renderGraph, type PipelineGraph, type GraphBranch } from './pipeline/graph.js';
 export type { GraphNode, StepNode, StepContext } from './pipeline/steps.js';
 export type { Metrics } from './pipeline/metrics.js';

@@ -4,7 +4,6 @@
  * and says which backends this machine can run and why not. A backend's folder is imported only
  * when that backend is asked for, so heavy optional packages load on demand.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, BackendUnavailable, type Backend, type BackendDefinition, type BackendName } from './backend.js';
 import type { KernelContext, KernelName } from './kernel.js';
 import { loadKernelModule } from './kernelModules.js';
@@ -48,7 +47,7 @@ async function load(name: BackendName): Promise<Backend> {
   const def = ((await import(/* @vite-ignore */ path)) as { default: BackendDefinition }).default;
   const engine = await def.load();
   await loadKernelModule(name);
-  const current = (): string | null => tf.engine().backendName as string | null;
+  const current = (): string | null => engine.engine().backendName as string | null;
   const backend: Backend = {
     name,
     description: def.description,
@@ -83,6 +82,8 @@ async function load(name: BackendName): Promise<Backend> {
 
 /** Checks every backend and reports availability with reasons; the engine that was current before stays current. */
 export async function listBackends(): Promise<BackendStatus[]> {
+  // tfjs-core loads here, not when the package is imported.
+  const tf = await import('@tensorflow/tfjs-core');
   const before = tf.engine().backendName as string | null;
   const out: BackendStatus[] = [];
   for (const name of BACKEND_NAMES) {

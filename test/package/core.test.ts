@@ -1,0 +1,20 @@
+/** The core entry (`amem-flow`) must bundle for a browser: no Node built-in reachable by static imports. */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('the core entry', () => {
+  it('reaches no Node built-in through static imports (Node-only code loads lazily or sits in amem-flow/node)', () => {
+    const out = execFileSync(process.execPath, ['tools/static-node-imports.mjs', 'src/index.ts'], { encoding: 'utf8' });
+    expect(out).toBe('');
+  });
+
+  it('the node entry does reach them, so the check can fail', () => {
+    let out = '';
+    try {
+      execFileSync(process.execPath, ['tools/static-node-imports.mjs', 'src/node.ts'], { encoding: 'utf8' });
+    } catch (err) {
+      out = String((err as { stdout?: string }).stdout);
+    }
+    expect(out).toMatch(/^node:fs <- src\/node.ts <- /m);
+  });
+});
