@@ -1,6 +1,6 @@
 /**
- * The Dense Associative Memory on a few classes of any IDX data set, as seed 001 trains it on the
- * EMNIST letters g, l and x. By default: the MNIST digits 3, 5 and 8 (the bundled data); labels
+ * The Dense Associative Memory on a few classes of any IDX data set, as the Dense AM reference
+ * notebook trains it on the EMNIST letters g, l and x. By default: the MNIST digits 3, 5 and 8 (the bundled data); labels
  * become 0, 1, 2 in the order given.
  *
  * EMNIST letters (download the IDX files yourself; nothing is fetched at run time):
@@ -12,7 +12,7 @@ import type { PipelineSpec } from '../src/index.js';
 
 export default {
   name: 'dense-am-letters',
-  description: 'Dense Associative Memory on a class subset of an IDX data set (seed 001: EMNIST g, l, x)',
+  description: 'Dense Associative Memory on a class subset of an IDX data set (as the Dense AM reference notebook: EMNIST g, l, x)',
   seed: 0,
   data: { kind: 'mnist', split: 'standard', classes: [3, 5, 8] },
   steps: [{ op: 'normalize', range: [-1, 1] }],

@@ -19,7 +19,7 @@ import type { PipelineSpec } from '../src/index.js';
 
 export default {
   name: 'sharded-mnist',
-  description: 'Sharded nearest-prototype memory with LSH routing (seed 000) on MNIST',
+  description: 'Sharded nearest-prototype memory with LSH routing on MNIST',
   seed: 2,
   data: { kind: 'mnist', split: 'standard' },
   model: { kind: 'sharded-lsh', bits: 8, shards: 50, classes: 10 },

@@ -130,7 +130,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
         ],
         timings: { fit_s: round(report.seconds, 3), curve_s: round((performance.now() - curveStarted) / 1000, 3) },
         warnings: unconverged.map(
-          (s) => `shard ${s.shard} (${s.samples} samples) did not converge within ${s.epochs} epochs: ${s.misses.at(-1)} misses in its last epoch (raise train.maxEpochs to train it longer)`,
+          (s) => `shard ${s.shard} (${s.samples} samples) did not converge within ${s.epochs} epochs: ${s.misses.at(-1)} misses in its last epoch (raise train.epochs to train it longer)`,
         ),
       };
     },
