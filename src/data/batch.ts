@@ -129,11 +129,20 @@ export function withIntColumn(batch: RecordBatch, name: string, values: Int32Arr
   return replaceColumn(batch, new Field(name, new Int32(), false, metadata), scalarData(values));
 }
 
-/** Copies the given rows (in the given order) into a new batch with the same schema. */
-export function takeRows(batch: RecordBatch, rows: ArrayLike<number>): RecordBatch {
+/**
+ * Copies the given rows (in the given order) into a new batch with the same schema. With
+ * `scratch`, the columns are written into its arrays (kept per column, reused when the size
+ * matches): the batch is then valid only until the next `takeRows` with the same scratch.
+ */
+export function takeRows(batch: RecordBatch, rows: ArrayLike<number>, scratch?: Map<string, ColumnArray>): RecordBatch {
   const children = batch.schema.fields.map((field) => {
     const { values, width } = columnValues(batch, field);
-    return rebuild(field, gatherRows(values, width, rows, allocLike(values, rows.length * width)), rows.length);
+    let out = scratch?.get(field.name);
+    if (!out || out.length !== rows.length * width || out.constructor !== values.constructor) {
+      out = allocLike(values, rows.length * width);
+      scratch?.set(field.name, out);
+    }
+    return rebuild(field, gatherRows(values, width, rows, out), rows.length);
   });
   return assemble(batch.schema.fields, children, rows.length, batch.schema.metadata);
 }

@@ -9,6 +9,7 @@
  */
 import { concatMap, lastValueFrom, range, toArray, type Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
+import type { ColumnArray } from '../data/batch.js';
 import { collectBatch } from '../io/collect.js';
 import { epochSource } from '../operators/epochSource.js';
 import { minibatch } from '../operators/minibatch.js';
@@ -59,22 +60,19 @@ export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordB
   const step = { workers: plan.workers, validated: plan.validated };
   // One gathered chunk per minibatch: measured fastest (larger chunks cost more in fresh memory than they save in calls).
   const chunk = plan.batchSize;
+  const scratch = new Map<string, ColumnArray>();
   try {
     await model.prepare?.(step);
     for (let e = 0; e < plan.epochs; e++) {
       model.beginEpoch?.();
-      const source = { seed: plan.seed, epoch: model.epoch, chunk, wholeBatches: plan.wholeBatches ? plan.batchSize : undefined };
-      const graph = (range?: [number, number]) => epochSource(data, { ...source, range }).pipe(minibatch({ size: plan.batchSize }), trainStep(model, step));
-      // A step that returns at once consumes each minibatch as it is gathered. A step that waits
-      // (a worker thread) would let the whole epoch be gathered ahead of it, so the epoch is then
-      // pulled one minibatch at a time: the next is gathered when the step before it is done.
+      const source = { seed: plan.seed, epoch: model.epoch, chunk, wholeBatches: plan.wholeBatches ? plan.batchSize : undefined, scratch };
+      // The epoch is pulled one minibatch at a time: the next is gathered (into the same arrays)
+      // when the step before it is done, however long it takes.
       const reports = await lastValueFrom(
-        (plan.workers ?? 1) > 1
-          ? range(0, Math.ceil(data.numRows / chunk)).pipe(
-              concatMap((k) => graph([k * chunk, (k + 1) * chunk])),
-              toArray(),
-            )
-          : graph().pipe(toArray()),
+        range(0, Math.ceil(data.numRows / chunk)).pipe(
+          concatMap((k) => epochSource(data, { ...source, range: [k * chunk, (k + 1) * chunk] }).pipe(minibatch({ size: plan.batchSize }), trainStep(model, step))),
+          toArray(),
+        ),
       );
       const summary = model.endEpoch(reports);
       summaries.push(summary);

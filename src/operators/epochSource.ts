@@ -11,7 +11,7 @@
  */
 import { Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import { takeRows } from '../data/batch.js';
+import { takeRows, type ColumnArray } from '../data/batch.js';
 import { UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 
@@ -37,6 +37,11 @@ export interface EpochSourceOptions {
    * epoch one chunk at a time (the order is computed once per data set and epoch).
    */
   range?: [number, number];
+  /**
+   * Reuse these arrays for every emitted batch instead of allocating each: a batch is then valid
+   * only until the next is requested. For consumers that finish with a batch first (`trainEpochs`).
+   */
+  scratch?: Map<string, ColumnArray>;
 }
 
 /** The rows of `data` in epoch `opts.epoch`'s shuffled order, in batches of `opts.chunk` rows. */
@@ -51,7 +56,7 @@ export function epochSource(data: RecordBatch, opts: EpochSourceOptions): Observ
     const order = cachedOrder(data, opts.seed, opts.epoch);
     const last = rows - (rows % whole);
     const [start, end] = opts.range ? [Math.max(0, opts.range[0]), Math.min(last, opts.range[1])] : [0, last];
-    for (let at = start; at < end && !subscriber.closed; at += chunk) subscriber.next(takeRows(data, order.subarray(at, Math.min(end, at + chunk))));
+    for (let at = start; at < end && !subscriber.closed; at += chunk) subscriber.next(takeRows(data, order.subarray(at, Math.min(end, at + chunk)), opts.scratch));
     subscriber.complete();
   });
 }

@@ -44,6 +44,10 @@ export function minibatch(opts: MinibatchOptions): OperatorFunction<RecordBatch,
       let pendingRows = 0;
 
       const emitFrom = (batch: RecordBatch, all: boolean): RecordBatch | undefined => {
+        if (batch.numRows === size) {
+          subscriber.next(batch); // already a minibatch: passed on as it is
+          return undefined;
+        }
         let at = 0;
         for (; at + size <= batch.numRows; at += size) subscriber.next(batch.slice(at, at + size));
         if (at === batch.numRows) return undefined;
