@@ -32,7 +32,8 @@ import { ConvergenceWatch, logEpoch } from './competingEpochs.js';
 import { checkedInputs } from './inputs.js';
 import { checkMatrix, isMatrix, matrixBatch, maxAbsDiff, type Matrix } from './matrix.js';
 import { sharedCopy } from '../parallel/sharedMemory.js';
-import type { CompetingWorkers } from './node/competingWorkers.js';
+import type { PartWorker } from '../parallel/node/partWorker.js';
+import type { CompetingTask } from './node/competingTask.js';
 
 export type { EpochRecord } from './competingCheckpoint.js';
 export type { Matrix } from './matrix.js';
@@ -58,7 +59,7 @@ export class CompetingUnits {
   private wpT: Float32Array | undefined;
   private widthState: number | undefined;
   private readonly scratch = new UpdateScratch();
-  private workers: CompetingWorkers | undefined;
+  private workers: PartWorker<CompetingTask, Ranks> | undefined;
   /** The epoch under way in `train`: its learning rate, start time and starting weights. */
   private current: { lr: number; started: number; before: Float32Array } | undefined;
   private watch: ConvergenceWatch | undefined;
@@ -279,13 +280,13 @@ export class CompetingUnits {
     const workers = this.workers ?? (await this.startWorkers());
     const { outputs: hidden, k } = this.options;
     const D = this.widthState!;
-    const remote = workers.rank(xb.subarray(half * D, n * D), { kernels: this.backend.workerKernels, width: D, rows: n - half, wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
+    const remote = workers.run(xb.subarray(half * D, n * D), { kernels: this.backend.workerKernels, width: D, rows: n - half, wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
     const local = rankRows(this.currents(xb.subarray(0, half * D), half), half, hidden, k);
     return concatRanks(local, await remote);
   }
 
-  private async startWorkers(): Promise<CompetingWorkers> {
-    const workers = new (await import('./node/competingWorkers.js')).CompetingWorkers();
+  private async startWorkers(): Promise<PartWorker<CompetingTask, Ranks>> {
+    const workers = (await import('./node/competingWorkers.js')).competingWorkers();
     this.workers = workers;
     this.wpT = sharedCopy(this.wpT!);
     return workers;

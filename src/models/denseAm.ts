@@ -28,7 +28,8 @@ import { completeLabels, type CompletedLabels } from './denseRecall.js';
 import { trainEpochs, trainingBatch, type TrainingData } from './epochTrainer.js';
 import { checkedInputs } from './inputs.js';
 import type { Model } from './model.js';
-import type { DenseAmWorkers } from './node/denseAmWorkers.js';
+import type { PartWorker } from '../parallel/node/partWorker.js';
+import type { DenseAmTask } from './node/denseAmTask.js';
 
 export { defaultDenseAmSettings, type DenseAmSettings } from './denseAmSettings.js';
 
@@ -69,7 +70,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
   private xi: Float32Array | undefined;
   private state: Momentum | undefined;
   private widthState: number | undefined;
-  private workers: DenseAmWorkers | undefined;
+  private workers: PartWorker<DenseAmTask, DenseAmPart> | undefined;
 
   constructor(
     readonly settings: DenseAmSettings,
@@ -122,17 +123,17 @@ export class DenseAmModel implements Model<DenseAmStep> {
   private async learnParallel(x: Float32Array, y: Int32Array, [from, to]: [number, number]): Promise<DenseAmStep> {
     const epoch = this.epoch;
     const D = this.ensure(x.length / y.length);
-    this.workers ??= new (await import('./node/denseAmWorkers.js')).DenseAmWorkers();
+    this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers();
     const { memories, power, lossPower } = this.settings;
     const task = { backend: this.backend.name, width: D, labels: y.slice(from, to), xi: this.xi!, classes: this.classes, memories, power, lossPower, temperature: this.temperatureAt(epoch) };
-    const remote = this.workers.gradient(x.subarray(from * D, to * D), task);
+    const remote = this.workers.run(x.subarray(from * D, to * D), task);
     const local = this.halfGradient(x, y, D, [0, from], epoch);
     return report(y, this.update([local, await remote], y.length, epoch));
   }
 
   /** Starts the worker thread before training when steps will use one (it boots while nothing waits on it). */
   async prepare(opts: StepOptions): Promise<void> {
-    if ((opts.workers ?? 1) > 1 && this.backend.threadable) this.workers ??= new (await import('./node/denseAmWorkers.js')).DenseAmWorkers();
+    if ((opts.workers ?? 1) > 1 && this.backend.threadable) this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers();
   }
 
   /** Closes an epoch of `trainEpochs`. */
