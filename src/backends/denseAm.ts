@@ -60,8 +60,7 @@ export interface DenseAmCoreResult {
 export type DenseAmCore = (args: DenseAmCoreArgs) => DenseAmCoreResult;
 
 /** ξ·U overlaps (K × B) and the label weights (K × Nc); leaves vᵀ (D × B) on the backend for the caller. */
-function overlaps(tf: TensorOps, a: DenseAmArgs) {
-  const { xi, x, rows: B, width: D, classes: Nc, memories: K } = a;
+function overlaps(tf: TensorOps, xi: Float32Array, x: Float32Array, B: number, D: number, Nc: number, K: number) {
   const U = D + Nc;
   // vᵀ is transposed here and uploaded once: tfjs-wasm's transposeB path is 8× slower (85 vs 10.6 ms
   // at 100×784·784×1000), and the backward pass reuses vᵀ.
@@ -86,7 +85,7 @@ function overlaps(tf: TensorOps, a: DenseAmArgs) {
 
 /** Class activations of a batch: tfjs matmul, then the backend's fused core. */
 export function hostDenseAmActivations(tf: TensorOps, core: DenseAmCore, args: DenseAmArgs): Float32Array {
-  const { a, lab, xT } = overlaps(tf, args);
+  const { a, lab, xT } = overlaps(tf, args.xi, args.x, args.rows, args.width, args.classes, args.memories);
   xT.dispose();
   return core({ a, lab, K: args.memories, B: args.rows, classes: args.classes, power: args.power, temperature: args.temperature }).activations;
 }
@@ -94,7 +93,7 @@ export function hostDenseAmActivations(tf: TensorOps, core: DenseAmCore, args: D
 /** Activations and descent direction of a minibatch: tfjs matmuls around the backend's fused core. */
 export function hostDenseAmGradient(tf: TensorOps, core: DenseAmCore, args: DenseAmGradientArgs): DenseAmGradient {
   const { rows: B, width: D, classes: Nc, memories: K, power: n, lossPower: m, temperature: T } = args;
-  const { a, lab, xT } = overlaps(tf, args);
+  const { a, lab, xT } = overlaps(tf, args.xi, args.x, B, D, Nc, K);
   const r = core({ a, lab, K, B, classes: Nc, power: n, temperature: T, targets: args.targets, lossPower: m });
   // H·v as (vᵀ·Hᵀ)ᵀ: D × K, read back transposed.
   const dT = tf.tidy(() => tf.matMul(xT, tf.tensor2d(transpose(r.h!, K, B), [B, K])));

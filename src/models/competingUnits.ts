@@ -135,9 +135,9 @@ export class CompetingUnits {
     return this;
   }
 
-  /** Starts the worker thread before training when steps will use one (it boots while nothing waits on it). */
+  /** Starts the worker thread before training when steps will use one, and waits until it has loaded its kernels. */
   async prepare(opts: StepOptions): Promise<void> {
-    if ((opts.workers ?? 1) > 1 && this.backend.threadable) await this.startWorkers();
+    if ((opts.workers ?? 1) > 1 && this.backend.threadable) await (await this.startWorkers()).warm({ kernels: this.backend.workerKernels });
   }
 
   /** Starts an epoch of `trainEpochs`: its learning rate, and the weights to measure its change against. */

@@ -131,9 +131,11 @@ export class DenseAmModel implements Model<DenseAmStep> {
     return report(y, this.update([local, await remote], y.length, epoch));
   }
 
-  /** Starts the worker thread before training when steps will use one (it boots while nothing waits on it). */
+  /** Starts the worker thread before training when steps will use one, and waits until it has loaded its kernels. */
   async prepare(opts: StepOptions): Promise<void> {
-    if ((opts.workers ?? 1) > 1 && this.backend.threadable) this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers();
+    if (!((opts.workers ?? 1) > 1 && this.backend.threadable)) return;
+    this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers();
+    await this.workers.warm({ backend: this.backend.name });
   }
 
   /** Closes an epoch of `trainEpochs`. */

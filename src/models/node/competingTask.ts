@@ -18,11 +18,14 @@ export interface CompetingTask {
   wT: SharedArrayBuffer;
   hidden: number;
   k: number;
+  /** Only load the kernels (see `PartWorker.warm`). */
+  warm?: boolean;
 }
 
 /** Ranks the part's samples. */
-export default async function run(task: CompetingTask): Promise<Ranks> {
+export default async function run(task: CompetingTask): Promise<Ranks | undefined> {
   const kernels = await hostKernels(task.kernels); // the kernel module is imported once per thread
+  if (task.warm) return undefined;
   const x = new Float32Array(task.x, 0, task.rows * task.width);
   const currents = kernels.run('competingCurrents', { wT: new Float32Array(task.wT), hidden: task.hidden, x, rows: task.rows, width: task.width });
   return rankRows(currents, task.rows, task.hidden, task.k);

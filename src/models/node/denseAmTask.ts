@@ -20,14 +20,17 @@ export interface DenseAmTask {
   power: number;
   temperature: number;
   lossPower: number;
+  /** Only create the backend (see `PartWorker.warm`). */
+  warm?: boolean;
 }
 
 let backend: Promise<Backend> | undefined;
 
 /** Runs one part. */
-export default async function run(task: DenseAmTask): Promise<DenseAmPart> {
+export default async function run(task: DenseAmTask): Promise<DenseAmPart | undefined> {
   backend ??= createBackend(task.backend);
   const b = await backend;
+  if (task.warm) return undefined;
   const rows = task.labels.length;
   const x = new Float32Array(task.x, 0, rows * task.width);
   const args = { xi: task.xi, x, rows, width: task.width, classes: task.classes, memories: task.memories, power: task.power, temperature: task.temperature };

@@ -6,7 +6,7 @@
 import { createWorkerPool, type WorkerPool } from './workerPool.js';
 
 /** A worker running the task module at `entry` on parts of minibatches. */
-export class PartWorker<T extends { x: SharedArrayBuffer }, R> {
+export class PartWorker<T extends { x: SharedArrayBuffer; warm?: boolean }, R> {
   private readonly pool: WorkerPool;
   private shared = new Float32Array(new SharedArrayBuffer(0));
 
@@ -19,6 +19,15 @@ export class PartWorker<T extends { x: SharedArrayBuffer }, R> {
     if (this.shared.length < x.length) this.shared = new Float32Array(new SharedArrayBuffer(x.byteLength));
     this.shared.set(x);
     return this.pool.run<T, R>({ ...task, x: this.shared.buffer as SharedArrayBuffer } as T);
+  }
+
+  /**
+   * Has the worker load its task module and what the task needs (kernels, a backend) with a task
+   * marked `warm` (only the fields naming those are needed), which computes nothing: the first
+   * real step then waits only for its own work.
+   */
+  async warm(task: Partial<Omit<T, 'x' | 'warm'>>): Promise<void> {
+    await this.pool.run({ ...task, x: this.shared.buffer as SharedArrayBuffer, warm: true } as T);
   }
 
   /** Stops the worker. */
