@@ -14,7 +14,8 @@
  * } satisfies PipelineSpec;
  */
 import { z } from 'zod';
-import { CompetingUnitsOptionsSchema } from '../models/competingUnitsOptions.js';
+import { COMPETING_GROUPS, COMPETING_RULES } from '../models/competingUnitsOptions.js';
+import { numberGroupSchema, ruleSchema } from './ruleSchema.js';
 
 const int = () => z.number().int();
 const seedField = () => int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -130,18 +131,24 @@ const DenseAmModelSchema = z.strictObject({
   figureColumns: int().min(1).optional(),
 });
 
-const CompetingUnitsModelSchema = CompetingUnitsOptionsSchema.pick({
-  outputs: true,
-  delta: true,
-  p: true,
-  k: true,
-  precision: true,
-  optimizer: true,
-  weightsInit: true,
-  weightDecay: true,
-  epochsForConvergence: true,
-  convergenceAtol: true,
-}).extend({
+const { optimizer: optimizerRules, weightsInit: initRules } = COMPETING_GROUPS;
+/** The estimator's options that a pipeline sets (checked and defaulted by the model's own rules). */
+const CompetingUnitsModelSchema = z.strictObject({
+  outputs: ruleSchema(COMPETING_RULES.outputs),
+  delta: ruleSchema(COMPETING_RULES.delta),
+  p: ruleSchema(COMPETING_RULES.p),
+  k: ruleSchema(COMPETING_RULES.k),
+  precision: ruleSchema(COMPETING_RULES.precision),
+  optimizer: z
+    .strictObject({ lr: ruleSchema(optimizerRules.lr), schedule: ruleSchema(optimizerRules.schedule), decay: ruleSchema(optimizerRules.decay), lrMin: ruleSchema(optimizerRules.lrMin) })
+    .prefault({}),
+  weightsInit: z
+    .discriminatedUnion('kind', [numberGroupSchema(initRules.normal).extend({ kind: z.literal('normal') }), numberGroupSchema(initRules.uniform).extend({ kind: z.literal('uniform') })])
+    .default({ kind: 'normal', mean: 0, std: 1 }),
+  weightDecay: ruleSchema(COMPETING_RULES.weightDecay),
+  epochsForConvergence: ruleSchema(COMPETING_RULES.epochsForConvergence),
+  convergenceAtol: ruleSchema(COMPETING_RULES.convergenceAtol),
+
   kind: z.literal('competing-units'),
   /** Classes of the supervised read-out. */
   classes: int().min(2).default(10),

@@ -111,7 +111,11 @@ describe('estimator API', () => {
   });
 
   it('rejects bad options and inputs with messages naming them', async () => {
-    expect(() => resolveCompetingOptions({ k: 1 })).toThrow(/k: .*>=2/);
+    expect(() => resolveCompetingOptions({ k: 1 })).toThrow(/k: expected an integer in \[2, 1000000\], got 1/);
+    expect(() => resolveCompetingOptions({ outputs: 2e9 })).toThrow(/outputs: expected an integer in \[2, 1000000\], got 2000000000/);
+    expect(() => resolveCompetingOptions({ numEpoch: 3 } as never)).toThrow(/numEpoch: unknown option; did you mean 'numEpochs'\?/);
+    expect(() => resolveCompetingOptions({ weightsInit: { kind: 'normall' } } as never)).toThrow(/weightsInit.kind: expected one of normal, uniform, got "normall" \(did you mean 'normal'\?\)/);
+    expect(() => resolveCompetingOptions({ verbose: 1 } as never)).toThrow(/verbose: expected true or false, got 1/);
     expect(() => resolveCompetingOptions({ outputs: 5, k: 6 })).toThrow(/k = 6 ranks past the 5 hidden units/);
     expect(() => resolveCompetingOptions({ p: 1 })).toThrow(/p: /);
     expect(() => resolveCompetingOptions({ numEpoch: 3 } as never)).toThrow(/numEpoch/);

@@ -8,6 +8,11 @@ describe('the core entry', () => {
     expect(out).toBe('');
   });
 
+  it('loads only Arrow and RxJS by static imports (the schema, chart and tensor libraries load when used), so it imports quickly', () => {
+    const out = execFileSync(process.execPath, ['tools/static-node-imports.mjs', '--packages', 'src/index.ts'], { encoding: 'utf8' });
+    expect(out.trim().split('\n')).toEqual(['apache-arrow', 'rxjs']);
+  });
+
   it('the node entry does reach them, so the check can fail', () => {
     let out = '';
     try {
