@@ -76,6 +76,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           const backend = parseBackendName(args.backend);
           if (args.resume && args.out && resolve(args.out) !== resolve(args.resume)) throw new UsageError('--resume DIR writes to DIR; drop --out or give the same folder');
           const outDir = resolve(args.resume ?? args.out ?? `runs/${spec.name}`);
+          (await import('../io/node/outputFolder.js')).prepareOutputFolder(outDir, args.resume ? '--resume' : '--out');
           const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet });
           // Online runs stop gracefully on SIGINT/SIGTERM: finish the batch, write a checkpoint.
           const stop = new AbortController();
@@ -90,6 +91,12 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           let result;
           try {
             result = await runAny(spec, { backend, outDir, reporter, source: args.source, resume: args.resume !== undefined, signal: stop.signal });
+          } catch (err) {
+            // A signal ends the run with the signal's exit status, whatever the interrupted run then reported.
+            if (!stop.signal.aborted) throw err;
+            reporter.warn((err as Error).message);
+            code = stop.signal.reason === 'SIGTERM' ? 143 : 130;
+            return;
           } finally {
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);

@@ -76,6 +76,7 @@ export function features(batch: RecordBatch, who = 'features'): Features {
   const rows = batch.numRows;
   const data = batch.getChild('x')!.data[0];
   const values = (data.children[0].values as FeatureArray).subarray(0, rows * width);
+  if (values.length !== rows * width) throw new DataError(`${who}: column 'x' holds ${values.length} values for ${rows} rows of ${width}; the batch is truncated or corrupt`);
   return { values, width, rows, ...featureInfo(field, width) };
 }
 
@@ -114,7 +115,9 @@ export function intColumn(batch: RecordBatch, name: string): Int32Array | undefi
   if (field.type.typeId !== Type.Int || (field.type as Int32).bitWidth !== 32 || !(field.type as Int32).isSigned) {
     throw new DataError(`column '${name}' has type ${String(field.type)}; expected Int32`);
   }
-  return (batch.getChild(name)!.data[0].values as Int32Array).subarray(0, batch.numRows);
+  const values = (batch.getChild(name)!.data[0].values as Int32Array).subarray(0, batch.numRows);
+  if (values.length !== batch.numRows) throw new DataError(`column '${name}' holds ${values.length} values for ${batch.numRows} rows; the batch is truncated or corrupt`);
+  return values;
 }
 
 /** A new batch with `x` replaced; every other column is shared. */

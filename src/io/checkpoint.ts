@@ -4,15 +4,23 @@
  * Format (version 1): an Arrow IPC *file* holding one record batch of one row. Each tensor is one
  * column of type FixedSizeList<Float64 | Float32 | Int32>[size], with field metadata `shape`
  * (comma-separated dims, row-major). Schema metadata: `amem.kind` (model kind),
- * `amem.version` (format version of that model) and `amem.settings` (the model's settings as
- * JSON). Values are stored bit for bit, so save → load round-trips exactly. Files are written
- * atomically (temp file, fsync, rename).
+ * `amem.version` (format version of that model), `amem.settings` (the model's settings as
+ * JSON) and `amem.checksum`: `sha256:` and the SHA-256 of the whole file with these 64 hex
+ * digits written as zeros. Values are stored bit for bit, so save → load round-trips exactly.
+ * Files are written atomically (temp file, fsync, rename).
+ *
+ * Loading finds the checksum in the raw bytes and verifies it before Arrow decodes anything: a
+ * flipped byte anywhere is refused, and Arrow's decoder (which believes corrupt counts in a file
+ * footer and can then loop for minutes) only ever sees the exact bytes this encoder wrote.
  *
  * @example
  * saveCheckpoint('model.arrow', { kind: 'sharded-lsh', version: 1, settings, tensors: { sums: { data, shape: [50, 10, 784] } } });
  * const ckpt = loadCheckpoint('model.arrow', 'sharded-lsh');
  */
 import { DataType, Field, FixedSizeList, Float32, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import './arrowGuard.js';
 import { DataError, UsageError } from '../util/errors.js';
 
 /** Tensor element storage. */
@@ -49,14 +57,54 @@ export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
     ['amem.kind', ckpt.kind],
     ['amem.version', String(ckpt.version)],
     ['amem.settings', JSON.stringify(ckpt.settings)],
+    ['amem.checksum', `${CHECKSUM_PREFIX}${'0'.repeat(64)}`],
   ]);
   const schema = new Schema(fields, meta);
   const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: 1, nullCount: 0, children }));
-  return tableToIPC(new Table([batch]), 'file');
+  const bytes = tableToIPC(new Table([batch]), 'file');
+  const at = checksumOffsets(bytes);
+  if (at.length !== 1) throw new DataError(`checkpoint of '${ckpt.kind}': its settings contain a '${CHECKSUM_PREFIX}' checksum-like text; remove it`);
+  bytes.set(ASCII.encode(bytesToHex(sha256(bytes))), at[0]);
+  return bytes;
 }
 
-/** Decodes checkpoint bytes; `name` appears in error messages. */
+const CHECKSUM_PREFIX = 'sha256:';
+const ASCII = new TextEncoder();
+const PREFIX_BYTES = ASCII.encode(CHECKSUM_PREFIX);
+
+/** Where the 64 hex digits of each `sha256:…` text in the bytes start. */
+function checksumOffsets(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  const isHex = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66);
+  for (let i = bytes.indexOf(PREFIX_BYTES[0]); i >= 0 && i + 7 + 64 <= bytes.length; i = bytes.indexOf(PREFIX_BYTES[0], i + 1)) {
+    if (!PREFIX_BYTES.every((b, k) => bytes[i + k] === b)) continue;
+    let k = 0;
+    while (k < 64 && isHex(bytes[i + 7 + k])) k++;
+    if (k === 64) out.push(i + 7);
+  }
+  return out;
+}
+
+/** Decodes checkpoint bytes after verifying their checksum; `name` appears in error messages. */
 export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkpoint {
+  if (bytes.length === 0) throw new DataError(`'${name}' is empty (0 bytes), not a checkpoint: delete it (an interrupted copy?) and train again, or point to a complete checkpoint`);
+  const at = checksumOffsets(bytes);
+  if (at.length !== 1) {
+    throw new DataError(
+      `'${name}' carries no amem-flow checksum: it is truncated or damaged, written before checkpoints carried one, or not an amem-flow checkpoint; train again, or point to an intact checkpoint`,
+    );
+  }
+  const stored = new TextDecoder().decode(bytes.subarray(at[0], at[0] + 64));
+  const zeroed = bytes.slice();
+  zeroed.fill(0x30, at[0], at[0] + 64);
+  if (bytesToHex(sha256(zeroed)) !== stored) {
+    throw new DataError(`'${name}' is damaged or truncated: its bytes do not match its checksum, so it cannot be trusted; delete it and train again (without --resume), or restore an intact copy`);
+  }
+  return decodeContent(bytes, name);
+}
+
+/** The checkpoint that verified Arrow IPC file bytes hold. */
+function decodeContent(bytes: Uint8Array, name: string): Checkpoint {
   let table: Table;
   try {
     table = tableFromIPC(bytes);

@@ -9,8 +9,9 @@
  * export default { name: 'my-lab', lab: 'capacity', counts: [1, 2, 3], models: [{ kind: 'classical' }] } satisfies LabSpec;
  */
 import { z } from 'zod';
-import { GatesSchema } from '../pipeline/spec.js';
+import { GatesSchema, LIMITS } from '../pipeline/spec.js';
 import { UsageError } from '../util/errors.js';
+import { assertPlainKeys, settingIssues } from '../util/settings.js';
 import { suggestKeys } from '../util/suggest.js';
 
 const int = () => z.number().int();
@@ -24,7 +25,7 @@ const RecallModelSchema = z.discriminatedUnion('kind', [
     name: z.string().optional(),
     beta: z.number().positive().default(1),
     tolerance: z.number().positive().default(1e-6),
-    maxSteps: int().min(1).default(10),
+    maxSteps: int().min(1).max(LIMITS.epochs).default(10),
   }),
 ]);
 
@@ -42,17 +43,17 @@ const LabSchema = z.strictObject({
       /** mnist: `first` P training images, or `distinct` digits (the first image of each of P different classes, P ≤ 10). */
       select: z.enum(['first', 'distinct']).default('first'),
       threshold: z.number().gt(0).lt(1).default(0.5),
-      width: int().min(2).default(784),
+      width: int().min(2).max(LIMITS.columns).default(784),
     })
     .prefault({}),
   /** recall: P, the number of stored patterns. */
-  count: int().min(1).default(3),
+  count: int().min(1).max(LIMITS.patterns).default(3),
   /** recall: which stored pattern to corrupt and recall. */
   probe: int().min(0).default(0),
   /** capacity: the values of P to try. */
-  counts: z.array(int().min(1)).min(1).default([1, 2, 3, 5, 10, 20, 50, 100, 1000]),
+  counts: z.array(int().min(1).max(LIMITS.patterns)).min(1).default([1, 2, 3, 5, 10, 20, 50, 100, 1000]),
   /** capacity: seeded trials per (model, P). */
-  trials: int().min(1).default(50),
+  trials: int().min(1).max(LIMITS.epochs).default(50),
   /** Fraction of units flipped in each probe. */
   flip: z.number().min(0).max(1).default(0.05),
   models: z
@@ -65,7 +66,7 @@ const LabSchema = z.strictObject({
     ]),
   /** classical and dense: `async` (one unit at a time, seeded order) or `sync` (all units at once). */
   schedule: z.enum(['async', 'sync']).default('async'),
-  maxSweeps: int().min(1).default(50),
+  maxSweeps: int().min(1).max(LIMITS.epochs).default(50),
   outputs: z.strictObject({ plots: z.boolean().default(true) }).prefault({}),
   expect: GatesSchema.default({}),
   /** A reduced run (settings as JSON values, e.g. a list of models, and gates) that the test suite runs on every commit. */
@@ -88,10 +89,11 @@ export function modelLabel(m: RecallModelSpec): string {
 
 /** Validates a lab and fills in every default; throws a UsageError listing each problem. */
 export function resolveLab(spec: LabSpec, source = 'lab'): ResolvedLab {
+  assertPlainKeys(spec, source);
   const parsed = LabSchema.safeParse(spec);
   if (!parsed.success) {
     const hints = suggestKeys(LabSchema, spec, parsed.error).join('\n');
-    throw new UsageError(`${source}: invalid settings\n${z.prettifyError(parsed.error)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
+    throw new UsageError(`${source}: invalid settings\n${settingIssues(parsed.error, spec)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
   }
   return parsed.data;
 }

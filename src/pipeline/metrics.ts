@@ -44,6 +44,8 @@ export interface Metrics {
   stream?: Record<string, unknown>;
   gates: GateResult[];
   warnings: string[];
+  /** Why the run failed after it started (e.g. no learnable samples); absent when it did not. */
+  error?: string;
   memory: { peak_rss_mb: number };
   versions: { amem_flow: string; node: string };
 }

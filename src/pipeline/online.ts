@@ -63,7 +63,7 @@ export async function trainOnline(
   });
   const c = report.counters;
   const warnings: string[] = [];
-  if (c.dead_lettered > 0) warnings.push(`${c.dead_lettered} samples were dead-lettered (see ${report.files.dead_letters})`);
+  if (c.dead_lettered > 0) warnings.push(`${c.dead_lettered} samples were dead-lettered (${report.dead_letter_reasons}; see ${report.files.dead_letters})`);
   if (report.pending > 0) warnings.push(`${report.pending} samples were held by a buffering step when the stream stopped; they were not learned`);
   if (report.interrupted) warnings.push(`interrupted: checkpoint written to ${report.files.checkpoint}; continue with --resume ${opts.outDir}`);
   return {
@@ -118,7 +118,13 @@ export async function streamAsTrainingSet(sourceSpec: string, classes: number, o
     async finish() {
       await deadLetters.close();
       const { trained, ...rest } = state.counters;
-      return { source: source.describe, ...rest, used_for_training: trained, dead_letters_file: deadLetters.written > 0 ? deadLetters.path : null };
+      return { source: source.describe, ...rest, used_for_training: trained, dead_letters_file: deadLetters.written > 0 ? deadLetters.path : null, dead_letter_reasons: deadLetters.reasons() };
     },
   };
+}
+
+/** The error of a stream that gave nothing to learn: what arrived and why it was refused. */
+export function noLearnableSamples(c: { received: number; dead_lettered: number; duplicates_skipped: number }, reasons: string): string {
+  const dups = c.duplicates_skipped > 0 ? `, ${c.duplicates_skipped} duplicates skipped` : '';
+  return `no learnable samples: ${c.received} received, ${c.dead_lettered} dead-lettered${reasons ? ` (${reasons})` : ''}${dups}`;
 }

@@ -9,8 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
 import { UsageError } from '../util/errors.js';
+import { assertPlainKeys, settingIssues } from '../util/settings.js';
 import { suggestKeys } from '../util/suggest.js';
 import { PipelineSchema, type PipelineSpec, type ResolvedPipeline } from './spec.js';
 
@@ -58,7 +58,10 @@ export function applySettings(spec: PipelineSpec, sets: readonly string[]): Pipe
     if (eq <= 0) throw new UsageError(`--set '${set}' is not key=value (e.g. --set train.epochs=20)`);
     const path = set.slice(0, eq).split('.');
     if (path.some((p) => p === '')) throw new UsageError(`--set '${set}': empty segment in the key`);
-    return { set, path, value: parseValue(set.slice(eq + 1)) };
+    const value = parseValue(set.slice(eq + 1));
+    assertPlainKeys(path, `--set '${set}'`);
+    assertPlainKeys(value, `--set '${set}'`, path);
+    return { set, path, value };
   });
   // A new `data.kind` or `model.kind` starts that section afresh (the old kind's settings do not
   // apply to the new one); it is applied before the other settings, whatever their order.
@@ -73,10 +76,11 @@ export function applySettings(spec: PipelineSpec, sets: readonly string[]): Pipe
 
 /** Validates a pipeline and fills in every default. */
 export function resolvePipeline(spec: PipelineSpec, source = 'pipeline'): ResolvedPipeline {
+  assertPlainKeys(spec, source);
   const parsed = PipelineSchema.safeParse(spec);
   if (!parsed.success) {
     const hints = suggestKeys(PipelineSchema, spec, parsed.error).join('\n');
-    throw new UsageError(`${source}: invalid settings\n${z.prettifyError(parsed.error)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
+    throw new UsageError(`${source}: invalid settings\n${settingIssues(parsed.error, spec)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
   }
   return parsed.data;
 }
@@ -105,5 +109,9 @@ function setPath(root: Record<string, unknown>, path: string[], value: unknown, 
     }
     node = container[key];
   }
-  (node as Record<string, unknown>)[path[path.length - 1]] = value;
+  const last = path[path.length - 1];
+  if (Array.isArray(node) && !(/^\d+$/.test(last) && Number(last) <= node.length)) {
+    throw new UsageError(`--set '${set}': '${path.slice(0, -1).join('.')}' has ${node.length} entries: give an index from 0 to ${node.length} (${node.length} appends one)`);
+  }
+  (node as Record<string, unknown>)[last] = value;
 }

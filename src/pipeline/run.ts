@@ -19,7 +19,7 @@ import { loadCheckpoint } from '../io/node/checkpointFile.js';
 import { evaluate } from '../operators/evaluate.js';
 import type { Classifier } from '../models/model.js';
 import { defaultThreads } from '../parallel/node/workerPool.js';
-import { UsageError } from '../util/errors.js';
+import { DataError, UsageError } from '../util/errors.js';
 import { round } from '../util/round.js';
 import { openData } from './data.js';
 import { sealMetrics, type EvaluationMetrics, type GateResult, type Metrics } from './metrics.js';
@@ -29,7 +29,7 @@ import { silentReporter, type Reporter } from '../util/reporter.js';
 import type { ResolvedPipeline } from './spec.js';
 import type { StepContext } from './steps.js';
 import { pipelineGraph } from './graph.js';
-import { streamAsTrainingSet, streamMetrics, trainOnline } from './online.js';
+import { noLearnableSamples, streamAsTrainingSet, streamMetrics, trainOnline } from './online.js';
 
 /** Options of `runPipeline`. */
 export interface RunOptions {
@@ -82,12 +82,14 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   let outcome: TrainOutcome;
   let stream: Record<string, unknown> | undefined;
   let interrupted = false;
+  let failure: string | undefined;
   if (spec.stream) {
     if (!opts.outDir) throw new UsageError('online pipelines need an output folder for their checkpoints (--out)');
     const online = await trainOnline(spec, model, graph, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter }, noteShape);
     outcome = online.outcome;
     stream = streamMetrics(online.report, opts.source ?? spec.stream.source);
     interrupted = online.report.interrupted;
+    if (online.report.counters.trained === 0 && !interrupted) failure = noLearnableSamples(online.report.counters, online.report.dead_letter_reasons);
   } else {
     let source = partitions.train.open();
     let finish: (() => Promise<Record<string, unknown>>) | undefined;
@@ -102,15 +104,26 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am or competing-units training`);
     const resume = opts.resume ? resumeCheckpoint(opts.outDir, model.kind) : undefined;
     const plotEvery = spec.outputs.plots ? spec.outputs.plotEvery : undefined;
-    outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume, plotEvery });
-    stream = await finish?.();
+    try {
+      outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume, plotEvery });
+    } catch (err) {
+      const counts = await finish?.();
+      if (!counts || counts.used_for_training !== 0) throw err;
+      failure = noLearnableSamples(counts as never, String(counts.dead_letter_reasons));
+      outcome = { samples: 0, epochs: [], section: { mode: 'stream' }, summary: [], warnings: [], timings: {} };
+      stream = counts;
+    }
+    stream ??= await finish?.();
+    const dead = Number(stream?.dead_lettered ?? 0);
+    if (dead > 0) outcome.warnings.push(`${dead} samples were dead-lettered (${String(stream!.dead_letter_reasons)}; see ${String(stream!.dead_letters_file)})`);
   }
   lap('train', t);
   Object.assign(timings, outcome.timings);
 
   const evaluations: Record<string, EvaluationMetrics> = {};
   t = performance.now();
-  for (const ev of interrupted ? [] : graph.evaluations) {
+  const learned = !failure && outcome.samples > 0;
+  for (const ev of interrupted || !learned ? [] : graph.evaluations) {
     evaluations[ev.name] = await scoreStream(graph.open(ev), model, ev.partition.size, `evaluate ${ev.name}`, reporter);
   }
   lap('evaluate', t);
@@ -118,12 +131,12 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   const files: string[] = [];
   if (opts.outDir) {
     mkdirSync(opts.outDir, { recursive: true });
-    if (spec.outputs.model) {
+    if (spec.outputs.model && learned) {
       const path = join(opts.outDir, 'model.arrow');
       model.save(path);
       files.push(path);
     }
-    if (spec.outputs.plots && model.figures && shape) files.push(...(await model.figures(opts.outDir, outcome.epochs, shape)));
+    if (spec.outputs.plots && learned && model.figures && shape) files.push(...(await model.figures(opts.outDir, outcome.epochs, shape)));
   }
   timings.total_s = round((performance.now() - started) / 1000);
 
@@ -139,11 +152,13 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       training: outcome.section,
       ...(stream ? { stream } : {}),
       warnings: outcome.warnings,
+      ...(failure ? { error: failure } : {}),
     },
     spec.expect,
     opts.outDir,
   );
   if (file) files.unshift(file);
+  if (failure) throw new DataError(`${failure}${file ? `; metrics in ${file}` : ''}`);
   return { metrics, gates, summary: outcome.summary, files };
 }
 

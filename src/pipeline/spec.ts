@@ -19,6 +19,24 @@ import { numberGroupSchema, ruleSchema } from './ruleSchema.js';
 
 const int = () => z.number().int();
 const seedField = () => int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * Upper bounds of the settings that size an allocation (rows, memories, shards, threads, pattern
+ * widths: a classical Hopfield net holds width² weights): far
+ * above any real run, low enough that a typo fails at once with the limit named instead of
+ * exhausting memory minutes later.
+ */
+export const LIMITS = {
+  rows: 10_000_000,
+  batch: 1_000_000,
+  window: 1_000_000,
+  memories: 100_000,
+  shards: 1_000_000,
+  classes: 10_000,
+  epochs: 1_000_000,
+  workers: 256,
+  columns: 10_000,
+  patterns: 70_000,
+} as const;
 
 /** Preprocessing and routing steps, each mapped to one operator. */
 const StepSchema = z.discriminatedUnion('op', [
@@ -34,32 +52,32 @@ const StepSchema = z.discriminatedUnion('op', [
     })
     .refine((s) => s.kind !== 'flip' || s.p !== undefined, { message: "addNoise kind 'flip' needs p (the flip probability)" })
     .refine((s) => s.kind !== 'gaussian' || s.sigma !== undefined, { message: "addNoise kind 'gaussian' needs sigma" }),
-  z.strictObject({ op: z.literal('lshHash'), bits: int().min(1).max(31), shards: int().min(1), seed: seedField().optional() }),
+  z.strictObject({ op: z.literal('lshHash'), bits: int().min(1).max(31), shards: int().min(1).max(LIMITS.shards), seed: seedField().optional() }),
   z.strictObject({ op: z.literal('route') }),
   z.strictObject({
     op: z.literal('minibatch'),
-    size: int().min(1),
+    size: int().min(1).max(LIMITS.batch),
     shuffle: z.boolean().default(false),
-    window: int().min(1).optional(),
+    window: int().min(1).max(LIMITS.window).optional(),
     seed: seedField().optional(),
   }),
 ]);
 
 /** Labels to keep, remapped to 0, 1, … in this order; a letter stands for its EMNIST-letters label (a = 1 … z = 26). */
 const classesField = z
-  .array(z.union([int().min(0), z.string().regex(/^[a-zA-Z]$/, 'a class is a label number or a single letter')]))
+  .array(z.union([int().min(0).max(LIMITS.classes), z.string().regex(/^[a-zA-Z]$/, 'a class is a label number or a single letter')]))
   .min(2)
   .optional();
-const batchSizeField = int().min(1).default(10000);
+const batchSizeField = int().min(1).max(LIMITS.batch).default(10000);
 
 const MnistDataSchema = z.strictObject({
   kind: z.literal('mnist'),
   /** `standard`: the official 60000/10000 split; `shuffled`: pool all 70000, seeded shuffle, then split (as the sharded-memory notebook does with sklearn). */
   split: z.enum(['standard', 'shuffled']).default('standard'),
   /** Number of training samples to use (the first ones of the split); default all. */
-  trainSize: int().min(1).optional(),
+  trainSize: int().min(1).max(LIMITS.rows).optional(),
   /** Number of test samples to use; default all. */
-  testSize: int().min(1).optional(),
+  testSize: int().min(1).max(LIMITS.rows).optional(),
   /** Keep only these digits. */
   classes: classesField,
   /** Seed of the `shuffled` split; default: the pipeline seed. */
@@ -79,8 +97,8 @@ const IdxDataSchema = z.strictObject({
   test: IdxPairSchema.optional(),
   /** EMNIST stores images transposed; true turns them upright (for figures; accuracy is unaffected). */
   transpose: z.boolean().default(false),
-  trainSize: int().min(1).optional(),
-  testSize: int().min(1).optional(),
+  trainSize: int().min(1).max(LIMITS.rows).optional(),
+  testSize: int().min(1).max(LIMITS.rows).optional(),
   classes: classesField,
   batchSize: batchSizeField,
 });
@@ -97,8 +115,8 @@ const DataSchema = z.discriminatedUnion('kind', [MnistDataSchema, IdxDataSchema,
 const ShardedLshModelSchema = z.strictObject({
   kind: z.literal('sharded-lsh'),
   bits: int().min(1).max(31).default(8),
-  shards: int().min(1).default(50),
-  classes: int().min(2).default(10),
+  shards: int().min(1).max(LIMITS.shards).default(50),
+  classes: int().min(2).max(LIMITS.classes).default(10),
   /** Seed of the hash planes; default derived from the pipeline seed. */
   seed: seedField().optional(),
 });
@@ -106,9 +124,9 @@ const ShardedLshModelSchema = z.strictObject({
 const DenseAmModelSchema = z.strictObject({
   kind: z.literal('dense-am'),
   /** Nc, the number of classes (label units). */
-  classes: int().min(2).default(10),
+  classes: int().min(2).max(LIMITS.classes).default(10),
   /** K, the number of memories. */
-  memories: int().min(1).default(100),
+  memories: int().min(1).max(LIMITS.memories).default(100),
   /** n, the power of the rectified polynomial F(x) = relu(x)^n. */
   power: int().min(2).default(20),
   /** m, the loss power: Σ (c − t)^(2m). */
@@ -128,7 +146,7 @@ const DenseAmModelSchema = z.strictObject({
   /** Seed of the initial memories and the shuffles; default derived from the pipeline seed. */
   seed: seedField().optional(),
   /** Columns of the memory figure (default: about square). */
-  figureColumns: int().min(1).optional(),
+  figureColumns: int().min(1).max(LIMITS.columns).optional(),
 });
 
 const { optimizer: optimizerRules, weightsInit: initRules } = COMPETING_GROUPS;
@@ -151,13 +169,13 @@ const CompetingUnitsModelSchema = z.strictObject({
 
   kind: z.literal('competing-units'),
   /** Classes of the supervised read-out. */
-  classes: int().min(2).default(10),
+  classes: int().min(2).max(LIMITS.classes).default(10),
   /** Seed of the initial weights and the shuffles; default derived from the pipeline seed. */
   seed: seedField().optional(),
   /** The read-out: ridge regression on (relu(I)/s)^power, optionally unit-normalised per sample. */
   head: z.strictObject({ power: z.number().positive().default(4.5), ridge: z.number().positive().default(1e-4), normalize: z.enum(['none', 'unit']).default('unit') }).prefault({}),
   /** Columns of the weight figure (default: about square). */
-  figureColumns: int().min(1).optional(),
+  figureColumns: int().min(1).max(LIMITS.columns).optional(),
 });
 
 /** The model and its hyper-parameters. */
@@ -165,22 +183,22 @@ const ModelSchema = z.discriminatedUnion('kind', [ShardedLshModelSchema, DenseAm
 
 const TrainSchema = z.strictObject({
   /** Epochs: exactly this many for dense-am; at most this many for sharded-lsh (which stops at the first epoch without a miss) and competing-units (with epochsForConvergence). */
-  epochs: int().min(1).default(200),
+  epochs: int().min(1).max(LIMITS.epochs).default(200),
   /** Minibatch size for minibatch learners (dense-am, competing-units). */
-  batchSize: int().min(1).default(1000),
+  batchSize: int().min(1).max(LIMITS.batch).default(1000),
   /** Worker threads (`auto`: one per core). */
-  workers: z.union([z.literal('auto'), int().min(1)]).default('auto'),
+  workers: z.union([z.literal('auto'), int().min(1).max(LIMITS.workers)]).default('auto'),
   /** sharded-lsh, competing-units: epochs after which to score the test partition for the learning curve (`auto`: 1, 2, 3, 5, 10, 20, 50, … up to the cap). */
-  curveEpochs: z.union([z.enum(['auto', 'off']), z.array(int().min(1))]).default('auto'),
+  curveEpochs: z.union([z.enum(['auto', 'off']), z.array(int().min(1).max(LIMITS.epochs))]).default('auto'),
 });
 
 const StreamSchema = z.strictObject({
   /** Where batches come from (mnist:train, idx:IMAGES,LABELS, an Arrow file, -, tcp://HOST:PORT, follow:FILE); `--source` overrides it. */
   source: z.string().min(1).default('mnist:train'),
   /** Rows per batch for in-memory sources (MNIST, IDX). */
-  batchSize: int().min(1).default(1000),
+  batchSize: int().min(1).max(LIMITS.batch).default(1000),
   /** Samples in the sliding prequential-accuracy window. */
-  window: int().min(1).default(1000),
+  window: int().min(1).max(LIMITS.window).default(1000),
   /** Write a checkpoint every this many learned batches (also at the end and on SIGINT/SIGTERM). */
   checkpointEvery: int().min(1).default(10),
 });

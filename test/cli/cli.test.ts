@@ -39,6 +39,14 @@ describe('amem-flow CLI', () => {
     [['describe', 'pipelines/sharded-mnist.ts', '--seed', '-1'], /--seed must be a non-negative integer/],
     [['run', 'pipelines/hopfield-recall.ts', '--epochs', '3'], /is a recall lab: it has no training epochs/],
     [['run', 'pipelines/hopfield-capacity.ts', '--set', 'models.0.kind=quantum'], /models/],
+    // Hostile settings: prototype keys, and sizes past their limits, named with the value and the limit.
+    [['describe', 'pipelines/sharded-mnist.ts', '--set', '__proto__.x=1'], /'__proto__' cannot be a setting name/],
+    [['describe', 'pipelines/sharded-mnist.ts', '--set', '__proto__.toString=1'], /'__proto__' cannot be a setting name/],
+    [['describe', 'pipelines/sharded-mnist.ts', '--set', '__proto__={"name":"evil"}'], /'__proto__' cannot be a setting name/],
+    [['describe', 'pipelines/sharded-mnist.ts', '--set', 'model={"kind":"sharded-lsh","constructor":{"x":1}}'], /'model.constructor' cannot be a setting name/],
+    [['describe', 'pipelines/sharded-mnist.ts', '--set', 'evaluate.4294967294=1'], /'evaluate' has \d+ entries: give an index from 0 to \d+/],
+    [['describe', 'pipelines/dense-am-mnist.ts', '--set', 'model.memories=2000000'], /Too big: expected number to be <=100000 \(got 2000000\)\n {2}→ at model.memories/],
+    [['describe', 'pipelines/online-mnist.ts', '--set', 'stream.window=2000000000'], /<=1000000 \(got 2000000000\)\n {2}→ at stream.window/],
   ])('exits 2 on a usage error, before running anything: %j', async (argv, message) => {
     const started = performance.now();
     const r = await cli(...argv);

@@ -7,9 +7,11 @@
  * import { readArrow } from 'amem-flow';
  * readArrow('samples.arrow').pipe(normalize()).subscribe(...);
  */
-import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Observable } from 'rxjs';
-import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
+import { arrowBatches, type ArrowReadState } from './arrowBatches.js';
 import { DataError, UsageError } from '../../util/errors.js';
 
 /** Where Arrow bytes come from. */
@@ -20,16 +22,17 @@ export function readArrow(input: ArrowInput, name = typeof input === 'string' ? 
   return new Observable<RecordBatch>((subscriber) => {
     let stopped = false;
     void (async () => {
-      const handle = typeof input === 'string' ? await openFile(input) : undefined;
+      const stream = typeof input === 'string' ? await openFile(input) : undefined;
       try {
-        const reader = handle ? await RecordBatchReader.from(handle) : await RecordBatchReader.from(input as NodeJS.ReadableStream);
-        for await (const batch of reader) {
+        const state: ArrowReadState = { schema: false, batches: 0 };
+        for await (const batch of arrowBatches((stream ?? input) as AsyncIterable<Uint8Array>, state)) {
           if (stopped) break;
           subscriber.next(batch);
         }
+        if (!stopped && !state.schema) throw new DataError(`'${name}' holds no Arrow schema: it is empty, or not Arrow IPC data`);
         subscriber.complete();
       } finally {
-        await handle?.close();
+        stream?.destroy();
       }
     })().catch((err: unknown) => subscriber.error(explain(err, name)));
     return () => {
@@ -40,10 +43,11 @@ export function readArrow(input: ArrowInput, name = typeof input === 'string' ? 
 
 async function openFile(path: string) {
   try {
-    return await open(path, 'r');
+    await stat(path);
   } catch (err) {
     throw new UsageError(`cannot open Arrow file '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the path`);
   }
+  return createReadStream(path);
 }
 
 function explain(err: unknown, name: string): Error {

@@ -10,8 +10,8 @@
  * @example
  * const images = readIdx('train-images-idx3-ubyte'); // { dtype: 'uint8', dims: [60000, 28, 28], data }
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { DataError, UsageError } from '../../util/errors.js';
 
 /** Element types an IDX file can hold. */
@@ -37,8 +37,11 @@ const CODES: Record<number, { dtype: IdxDtype; size: number }> = {
 export function readIdx(path: string): IdxTensor {
   let raw: Buffer;
   try {
+    // A device or pipe (e.g. /dev/zero) never ends: only regular files are read whole.
+    if (!statSync(path).isFile()) throw new UsageError(`IDX input '${path}' is not a regular file; give the path of an IDX file (plain or .gz)`);
     raw = readFileSync(path);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read IDX file '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the path`);
   }
   return decodeIdx(raw, path);
@@ -46,14 +49,7 @@ export function readIdx(path: string): IdxTensor {
 
 /** Decodes IDX bytes (plain or gzip); `name` is used in error messages. */
 export function decodeIdx(bytes: Uint8Array, name = 'IDX data'): IdxTensor {
-  let buf = bytes;
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = gunzipSync(buf);
-    } catch (err) {
-      throw new DataError(`'${name}' looks gzip-compressed but does not decompress (${(err as Error).message}); the download is probably truncated`);
-    }
-  }
+  const buf = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipIdx(bytes, name) : bytes;
   if (buf.length < 4) throw new DataError(`'${name}' is ${buf.length} bytes long, too short for an IDX header (4 bytes of magic)`);
   if (buf[0] !== 0 || buf[1] !== 0) {
     throw new DataError(`'${name}' is not an IDX file: it must start with two zero bytes, found 0x${hex(buf[0])} 0x${hex(buf[1])}`);
@@ -76,6 +72,58 @@ export function decodeIdx(bytes: Uint8Array, name = 'IDX data'): IdxTensor {
     throw new DataError(`'${name}' has ${buf.length - expected} unexpected bytes after the data (dims ${dims.join('×')} of ${code.dtype} need ${expected}); it may be a different file or corrupt`);
   }
   return { dtype: code.dtype, dims, data: decodeValues(buf, headerSize, count, code.dtype, view) };
+}
+
+/** Deflate expands at most about 1032:1, so a gzip file cannot hold more than this many bytes per compressed byte. */
+const MAX_GZIP_RATIO = 1032;
+
+/**
+ * Gunzips IDX bytes with memory bounded by what the header declares: the header is inflated
+ * first, then the whole file with an output limit of exactly the declared size, so a file that
+ * decompresses to more (or claims more than a gzip of its length can hold) fails without
+ * inflating it.
+ */
+function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
+  const fail = (err: unknown): never => {
+    throw new DataError(`'${name}' looks gzip-compressed but does not decompress (${(err as Error).message}); the download is probably truncated`);
+  };
+  let head: Uint8Array = new Uint8Array(0);
+  try {
+    // 1100 compressed bytes inflate to at most ~1.1 MB and hold any header (at most 4 + 4·255 bytes).
+    head = gunzipSync(bytes.subarray(0, 1100), { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch (err) {
+    fail(err);
+  }
+  const declared = head.length >= 4 ? declaredSize(head) : undefined;
+  if (declared === undefined) return inflateAll(bytes, 1100 * MAX_GZIP_RATIO, name, fail, 'without a valid IDX header'); // decodeIdx names the problem
+  if (declared > bytes.length * MAX_GZIP_RATIO) {
+    throw new DataError(`'${name}' claims ${declared} bytes of IDX data, more than a ${bytes.length}-byte gzip file can hold; the header is corrupt or the file is truncated`);
+  }
+  return inflateAll(bytes, declared, name, fail, 'the size its header declares');
+}
+
+/** Gunzips all of `bytes`, refusing output past `limit` bytes. */
+function inflateAll(bytes: Uint8Array, limit: number, name: string, fail: (err: unknown) => never, what: string): Uint8Array {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(limit + 1, 2 ** 31 - 1)) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DataError(`'${name}' decompresses to more than ${limit} bytes (${what}); it may be a different file or corrupt`);
+    }
+    return fail(err);
+  }
+}
+
+/** The byte length an IDX header declares (header plus values), or undefined when the header is not readable yet. */
+function declaredSize(head: Uint8Array): number | undefined {
+  const code = CODES[head[2]];
+  const ndims = head[3];
+  const headerSize = 4 + 4 * ndims;
+  if (head[0] !== 0 || head[1] !== 0 || !code || ndims === 0 || head.length < headerSize) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let d = 0; d < ndims; d++) count *= view.getUint32(4 + 4 * d, false);
+  return headerSize + count * code.size;
 }
 
 function decodeValues(buf: Uint8Array, at: number, count: number, dtype: IdxDtype, view: DataView): IdxTensor['data'] {

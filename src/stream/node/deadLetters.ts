@@ -13,6 +13,8 @@ export class DeadLetterSink {
   private writer: RecordBatchStreamWriter | undefined;
   private file: WriteStream | undefined;
   private count = 0;
+  /** Rejections per reason, numbers masked so that alike reasons count together. */
+  private readonly tally = new Map<string, number>();
 
   constructor(readonly path: string) {}
 
@@ -42,6 +44,17 @@ export class DeadLetterSink {
     });
     for (const b of table.batches) this.writer.write(b);
     this.count += rejections.length;
+    for (const r of rejections) {
+      const key = r.reason.replace(/-?\d+(\.\d+)?/g, 'N');
+      this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** The most common reasons, e.g. "12× sample id N: label N is outside [N, N)"; empty when nothing was rejected. */
+  reasons(max = 3): string {
+    const top = [...this.tally].sort((a, b) => b[1] - a[1]);
+    const shown = top.slice(0, max).map(([reason, n]) => `${n}× ${reason}`);
+    return [...shown, ...(top.length > max ? [`${top.length - max} more kinds`] : [])].join('; ');
   }
 
   /** Finishes the file (waits until it is flushed). */

@@ -113,7 +113,14 @@ export async function emit(spec: string, to: string, opts: EmitOptions, connecti
     return { ...r, connections: 1 };
   }
   if (!to.startsWith('tcp://')) {
-    const r = await writeStream(shapedBatches(spec, opts), createWriteStream(to), opts.rate);
+    const file = createWriteStream(to);
+    // A path that cannot be opened (no such folder, no permission) is named, not mistaken for a reader that left.
+    const opened = await once(file, 'open').then(
+      () => undefined,
+      (err: NodeJS.ErrnoException) => err,
+    );
+    if (opened) throw new UsageError(`emit --to '${to}': cannot write there (${opened.code ?? opened.message}); give a file path in an existing, writable folder`);
+    const r = await writeStream(shapedBatches(spec, opts), file, opts.rate);
     return { ...r, connections: 1 };
   }
   const url = new URL(to);

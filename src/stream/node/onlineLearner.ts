@@ -57,6 +57,8 @@ export interface OnlineReport {
   samples_per_s: number;
   interrupted: boolean;
   files: { checkpoint: string; dead_letters: string; jsonl: string };
+  /** The most common dead-letter reasons of this session (empty when none). */
+  dead_letter_reasons: string;
 }
 
 /** The checkpoint file of an online run in `dir`. */
@@ -78,6 +80,11 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
     jsonl: join(opts.outDir, 'stream.jsonl'),
   };
   if (c.sessions === 1) writeFileSync(files.jsonl, '');
+  else
+    appendFileSync(
+      files.jsonl,
+      `${JSON.stringify({ event: 'resume', session: c.sessions, received: c.received, trained: c.trained, dead_lettered: c.dead_lettered, time: new Date().toISOString() })}\n`,
+    );
   const deadLetters = new DeadLetterSink(files.dead_letters);
   const ingest = new StreamIngest(state, model.classes, deadLetters);
   let sinceCheckpoint = 0;
@@ -137,6 +144,7 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
     samples_per_s: Math.round((c.trained - trainedAtStart) / Math.max(seconds, 1e-9)),
     interrupted: Boolean(opts.signal?.aborted),
     files,
+    dead_letter_reasons: deadLetters.reasons(),
   };
 }
 

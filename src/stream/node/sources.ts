@@ -13,11 +13,12 @@
  * Every source yields events: a batch, or an error (corrupt or truncated bytes) after which it
  * ends. Byte sources are read on demand: a slow consumer slows the reader.
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
+import { arrowBatches } from '../../io/node/arrowBatches.js';
 import { makeSampleBatch } from '../../data/batch.js';
 import { loadIdxPair } from '../../io/node/idxSource.js';
 import { concatArrays, type LabelledArrays } from '../../io/labelledArrays.js';
@@ -69,8 +70,8 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
   if (!existsSync(spec)) {
     throw new UsageError(`source '${spec}' is not a file; use mnist:train|test|all, idx:IMAGES,LABELS, an Arrow file, -, tcp://HOST:PORT or follow:FILE`);
   }
-  const handle = await open(spec, 'r');
-  return { events: closing(arrowEvents(handle, opts.signal), () => void handle.close()), describe: `Arrow file ${spec}` };
+  const file = createReadStream(spec);
+  return { events: closing(arrowEvents(file, opts.signal), () => file.destroy()), describe: `Arrow file ${spec}` };
 }
 
 async function* arrays(data: LabelledArrays, batchSize: number, signal?: AbortSignal): AsyncGenerator<SourceEvent> {
@@ -78,19 +79,14 @@ async function* arrays(data: LabelledArrays, batchSize: number, signal?: AbortSi
   for (let at = 0; at < whole.numRows && !signal?.aborted; at += batchSize) yield { batch: whole.slice(at, Math.min(whole.numRows, at + batchSize)) };
 }
 
-type ArrowBytes = NodeJS.ReadableStream | AsyncIterable<Uint8Array> | import('node:fs/promises').FileHandle;
-
 /** Batches of every IPC stream in `bytes` (a new stream may follow an end-of-stream marker). */
-async function* arrowEvents(bytes: ArrowBytes, signal?: AbortSignal): AsyncGenerator<SourceEvent> {
+async function* arrowEvents(bytes: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SourceEvent> {
   let batches = 0;
   try {
-    for await (const reader of RecordBatchReader.readAll(bytes as never) as AsyncIterable<AsyncIterable<RecordBatch>>) {
-      for await (const batch of reader) {
-        if (signal?.aborted) return;
-        batches++;
-        yield { batch };
-      }
+    for await (const batch of arrowBatches(bytes as AsyncIterable<Uint8Array>)) {
       if (signal?.aborted) return;
+      batches++;
+      yield { batch };
     }
   } catch (err) {
     if (signal?.aborted) return;
