@@ -30,6 +30,8 @@ export interface StreamRunOptions {
   resume?: boolean;
   signal?: AbortSignal;
   reporter: Reporter;
+  /** The feature width the pipeline's data declare (checked on the stream's first batch). */
+  width?: number;
 }
 
 /** Learns online from the pipeline's stream; returns the training outcome and the stream report. */
@@ -60,6 +62,7 @@ export async function trainOnline(
     reporter: opts.reporter,
     signal: opts.signal,
     resume,
+    width: opts.width,
   });
   const c = report.counters;
   const warnings: string[] = [];

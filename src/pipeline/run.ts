@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { lastValueFrom, tap, type Observable } from 'rxjs';
+import { lastValueFrom, map, take, tap, type Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { BackendName } from '../backends/backend.js';
 import { createBackend } from '../backends/index.js';
@@ -85,7 +85,17 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   let failure: string | undefined;
   if (spec.stream) {
     if (!opts.outDir) throw new UsageError('online pipelines need an output folder for their checkpoints (--out)');
-    const online = await trainOnline(spec, model, graph, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter }, noteShape);
+    // The width the pipeline's data declare, from its test partition: a stream of other samples is dead-lettered, not learned.
+    const width = test
+      ? await lastValueFrom(
+          test.open().pipe(
+            take(1),
+            map((b) => features(b).width),
+          ),
+          { defaultValue: undefined },
+        )
+      : undefined;
+    const online = await trainOnline(spec, model, graph, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter, width }, noteShape);
     outcome = online.outcome;
     stream = streamMetrics(online.report, opts.source ?? spec.stream.source);
     interrupted = online.report.interrupted;

@@ -13,8 +13,8 @@ export class DeadLetterSink {
   private writer: RecordBatchStreamWriter | undefined;
   private file: WriteStream | undefined;
   private count = 0;
-  /** Rejections per reason, numbers masked so that alike reasons count together. */
-  private readonly tally = new Map<string, number>();
+  /** Rejections per kind of reason (numbers masked, so alike reasons count together), with the first one seen. */
+  private readonly tally = new Map<string, { count: number; example: string }>();
 
   constructor(readonly path: string) {}
 
@@ -46,14 +46,16 @@ export class DeadLetterSink {
     this.count += rejections.length;
     for (const r of rejections) {
       const key = r.reason.replace(/-?\d+(\.\d+)?/g, 'N');
-      this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
+      const kind = this.tally.get(key);
+      if (kind) kind.count++;
+      else this.tally.set(key, { count: 1, example: r.reason });
     }
   }
 
-  /** The most common reasons, e.g. "12× sample id N: label N is outside [N, N)"; empty when nothing was rejected. */
+  /** The most common kinds of reason with an example each, e.g. "12× label 42 is outside [0, 10)"; empty when nothing was rejected. */
   reasons(max = 3): string {
-    const top = [...this.tally].sort((a, b) => b[1] - a[1]);
-    const shown = top.slice(0, max).map(([reason, n]) => `${n}× ${reason}`);
+    const top = [...this.tally.values()].sort((a, b) => b.count - a.count);
+    const shown = top.slice(0, max).map((k) => `${k.count}× ${k.example}`);
     return [...shown, ...(top.length > max ? [`${top.length - max} more kinds`] : [])].join('; ');
   }
 

@@ -18,6 +18,7 @@ import { tensorOf, type Checkpoint } from '../../io/checkpoint.js';
 import { saveCheckpoint } from '../../io/node/checkpointFile.js';
 import type { Reporter } from '../../util/reporter.js';
 import { DeadLetterSink } from './deadLetters.js';
+import { DataError } from '../../util/errors.js';
 import { IdSet } from '../idSet.js';
 import { Prequential } from '../prequential.js';
 import type { StreamCounters, StreamState } from '../state.js';
@@ -45,6 +46,8 @@ export interface OnlineOptions {
   reporter: Reporter;
   signal?: AbortSignal;
   resume?: StreamState;
+  /** The feature width the pipeline's data declare: samples of another width are dead-lettered from the first batch on. */
+  width?: number;
 }
 
 /** What the stream did. */
@@ -72,6 +75,10 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
     counters: { received: 0, trained: 0, dead_lettered: 0, duplicates_skipped: 0, batches: 0, sessions: 0 },
     prequential: new Prequential(opts.window),
   };
+  if (opts.width !== undefined && state.width !== undefined && state.width !== opts.width) {
+    throw new DataError(`the checkpoint being resumed learned ${state.width}-wide samples, but the pipeline's data are ${opts.width} wide; resume with the pipeline it was trained with`);
+  }
+  state.width ??= opts.width;
   const c = state.counters;
   c.sessions++;
   const files = {

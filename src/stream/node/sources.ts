@@ -61,9 +61,14 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
     const data = loadIdxPair(images, labels);
     return { events: arrays(data, batchSize, opts.signal), describe: `IDX ${images}`, size: data.y.length };
   }
-  if (spec === '-') return { events: arrowEvents(process.stdin, opts.signal), describe: 'Arrow IPC stream on stdin' };
+  if (spec === '-') {
+    // A signal stops a run that waits on a silent stdin (the read would never end by itself).
+    opts.signal?.addEventListener('abort', () => process.stdin.destroy(), { once: true });
+    return { events: arrowEvents(process.stdin, opts.signal), describe: 'Arrow IPC stream on stdin' };
+  }
   if (spec.startsWith('tcp://')) {
     const socket = await connectTcp(spec, opts.connectTimeoutMs ?? 3000);
+    opts.signal?.addEventListener('abort', () => socket.destroy(), { once: true });
     return { events: closing(arrowEvents(socket, opts.signal), () => socket.destroy()), describe: `Arrow IPC stream from ${spec}` };
   }
   if (spec.startsWith('follow:')) return { events: arrowEvents(followFile(spec.slice(7), opts.signal), opts.signal), describe: `Arrow IPC stream file ${spec.slice(7)} (following)` };

@@ -1,0 +1,114 @@
+/**
+ * Hostile and careless inputs through the real CLI, as a user types them: each ends with a clear
+ * message and the documented exit status, quickly, with nothing silently lost.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
+import { makeSampleBatch } from '../../src/data/batch.js';
+import { describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `amem-${name}-`));
+const cli = (args: string[]) =>
+  exec(process.execPath, ['bin/amem-flow.js', ...args], { env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 26 }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+describe('hostile inputs from the CLI', () => {
+  it('random bytes given as Arrow data end in a DataError at once (they used to spin forever)', async () => {
+    const dir = tmp('rand');
+    const file = join(dir, 'rand.arrow');
+    writeFileSync(file, Uint8Array.from([0x9d, 0xc5, 0x4c, 0x6b, 0xf5, 0x80, 0xfe, 0xa2]));
+    const r = await cli(['run', 'pipelines/sharded-mnist.ts', '--set', 'data.kind=arrow', '--set', `data.train=${file}`, '--set', `data.test=${file}`, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rand\.arrow' (is not valid Arrow IPC data or is truncated|holds no Arrow schema)/);
+  });
+
+  it('a gzip IDX file that inflates past what its header declares is refused without inflating it', async () => {
+    const dir = tmp('bomb');
+    const header = new Uint8Array(16);
+    const view = new DataView(header.buffer);
+    header[2] = 0x08;
+    header[3] = 3;
+    [100, 28, 28].forEach((d, i) => view.setUint32(4 + 4 * i, d));
+    const big = new Uint8Array(64 << 20); // 64 MiB of zeros: compresses to ~64 KB
+    big.set(header);
+    writeFileSync(join(dir, 'images.gz'), gzipSync(big));
+    writeFileSync(join(dir, 'labels'), Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 100, ...new Uint8Array(100)]));
+    const r = await cli(['run', 'pipelines/sharded-mnist.ts', '--source', `idx:${join(dir, 'images.gz')},${join(dir, 'labels')}`, '--out', join(dir, 'out')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/images\.gz' decompresses to more than 78416 bytes \(the size its header declares\)/);
+  });
+
+  it('an all-dead stream exits 1 with "no learnable samples" and its reasons, and still writes metrics and dead letters', async () => {
+    const dir = tmp('dead');
+    const file = join(dir, 'bad.arrows');
+    // Right shape, labels out of range: every sample is dead-lettered.
+    const x = new Float32Array(3 * 784);
+    writeFileSync(file, tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3]), y: Int32Array.from([50, 60, 70]), x: x.subarray(0, 3) }), 'stream'));
+    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', file, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no learnable samples: \d+ received, \d+ dead-lettered \(\d+× /);
+    const metrics = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8'));
+    expect(metrics.error).toMatch(/^no learnable samples/);
+    expect(existsSync(join(dir, 'out', 'dead-letters.arrow'))).toBe(true);
+  });
+
+  it('an empty stream exits 1 with "no learnable samples: 0 received"', async () => {
+    const dir = tmp('empty');
+    const r = await exec('/bin/sh', ['-c', `${process.execPath} bin/amem-flow.js run pipelines/online-mnist.ts --source - --out ${join(dir, 'out')} < /dev/null`]).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no learnable samples: 0 received, 0 dead-lettered/);
+  });
+
+  it('SIGTERM before anything was learned exits 143', async () => {
+    const dir = tmp('term');
+    // stdin stays open and silent: the run waits for its first batch.
+    const learner = spawn(process.execPath, ['bin/amem-flow.js', 'run', 'pipelines/online-mnist.ts', '--source', '-', '--out', join(dir, 'out'), '--quiet'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    learner.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Signal once the run is up and listening for signals (its stream log exists), however long start-up takes.
+    while (!existsSync(join(dir, 'out', 'stream.jsonl'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    learner.kill('SIGTERM');
+    const code = await new Promise((resolve) => learner.on('exit', resolve));
+    expect(code, stderr).toBe(143);
+  });
+
+  it.each([
+    [['/proc/amem-out'], /is on the proc kernel file system/],
+    [['/etc/hostname'], /'\/etc\/hostname' is a file, not a folder/],
+  ])('checks the output folder %j before any work', async ([out], message) => {
+    const r = await cli(['run', 'pipelines/sharded-mnist.ts', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('emit names a destination it cannot write, and ends quietly when its reader goes away', async () => {
+    const bad = await cli(['emit', 'mnist:test', '--to', '/nonexistent/dir/x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/emit --to '\/nonexistent\/dir\/x': cannot write there \(ENOENT\)/);
+    const piped = await exec('/bin/bash', ['-c', `${process.execPath} bin/amem-flow.js emit mnist:train | head -c 100 > /dev/null; echo \${PIPESTATUS[0]}`]);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout.trim()).toBe('141');
+  });
+
+  it('an online run checks the width its data declare: 783-wide samples for an MNIST pipeline are dead-lettered, not learned', async () => {
+    const dir = tmp('width');
+    const file = join(dir, 'narrow.arrows');
+    const x = makeSampleBatch({ ids: Int32Array.from([1, 2]), x: new Float32Array(2 * 783), y: Int32Array.from([3, 4]), info: { shape: [783], range: [0, 1], encoding: 'scaled' } });
+    writeFileSync(file, tableToIPC(new Table([x]), 'stream'));
+    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', file, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no learnable samples: 2 received, 2 dead-lettered \(2× wrong feature width 783, expected 784\)/);
+    expect(existsSync(join(dir, 'out', 'checkpoint.arrow'))).toBe(false);
+  });
+});
