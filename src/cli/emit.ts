@@ -23,7 +23,11 @@ export function emitCommand<T>(y: Argv<T>, run: (fn: () => Promise<void>) => Pro
         .option('repeat', { type: 'number', default: 1, describe: 'passes over the data (ids offset per pass, so they stay unique)' })
         .option('limit', { type: 'number', describe: 'only the first N samples' })
         .option('seed', { type: 'number', default: 0, describe: 'seed of the shuffle and the noise' })
-        .option('connections', { type: 'number', default: 1, describe: 'with tcp://: how many clients to serve before exiting' }),
+        .option('connections', {
+          type: 'number',
+          default: 1,
+          describe: 'with tcp://: how many readers must receive the whole stream before emit exits (readers are served at once; one that leaves early does not count)',
+        }),
     (args) =>
       run(async () => {
         const opts: EmitOptions = {
@@ -36,8 +40,13 @@ export function emitCommand<T>(y: Argv<T>, run: (fn: () => Promise<void>) => Pro
           seed: args.seed,
         };
         const { emit } = await import('../stream/node/emitter.js');
-        const report = await emit(args.source, args.to, opts, positiveInt(args.connections, '--connections'), (port) =>
-          err(`emit: serving ${args.source} on tcp://${new URL(args.to).hostname}:${port}\n`),
+        const report = await emit(
+          args.source,
+          args.to,
+          opts,
+          positiveInt(args.connections, '--connections'),
+          (port) => err(`emit: serving ${args.source} on tcp://${new URL(args.to).hostname}:${port}\n`),
+          err,
         );
         err(`emit: sent ${report.samples} samples in ${report.batches} batches to ${report.connections} reader(s)\n`);
       }),

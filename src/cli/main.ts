@@ -63,7 +63,8 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           .option('check', { type: 'boolean', default: false, describe: "exit 1 if a result misses the pipeline's expected bounds" })
           .option('json', { type: 'boolean', default: false, describe: 'print metrics.json to stdout instead of the table' })
           .option('source', { type: 'string', describe: 'stream to learn from: -, tcp://HOST:PORT, follow:FILE, an Arrow file, idx:IMAGES,LABELS or mnist:train' })
-          .option('resume', { type: 'string', describe: 'continue the run (online, or dense-am training) whose checkpoint is in this folder' }),
+          .option('resume', { type: 'string', describe: 'continue the run (online, or dense-am training) whose checkpoint is in this folder' })
+          .option('idle-timeout', { type: 'number', describe: 'end a stream source (-, tcp://, follow:) that sends nothing for this many seconds (default: wait)' }),
       async (args) => {
         try {
           const spec = await resolveFromArgs(args);
@@ -90,7 +91,9 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           }
           let result;
           try {
-            result = await runAny(spec, { backend, outDir, reporter, source: args.source, resume: args.resume !== undefined, signal: stop.signal });
+            const idle = args['idle-timeout'];
+            if (idle !== undefined && !(idle > 0 && Number.isFinite(idle))) throw new UsageError(`--idle-timeout must be a positive number of seconds, got ${idle}`);
+            result = await runAny(spec, { backend, outDir, reporter, source: args.source, resume: args.resume !== undefined, signal: stop.signal, idleTimeoutS: idle });
           } catch (err) {
             // A signal ends the run with the signal's exit status, whatever the interrupted run then reported.
             if (!stop.signal.aborted) throw err;

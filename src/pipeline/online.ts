@@ -32,6 +32,8 @@ export interface StreamRunOptions {
   reporter: Reporter;
   /** The feature width the pipeline's data declare (checked on the stream's first batch). */
   width?: number;
+  /** End the stream when it sends nothing for this many seconds. */
+  idleTimeoutS?: number;
 }
 
 /** Learns online from the pipeline's stream; returns the training outcome and the stream report. */
@@ -53,7 +55,7 @@ export async function trainOnline(
     resume = readStreamState(ckpt, path);
     opts.reporter.info(`resuming from ${path}: ${resume.counters.trained} samples learned so far`);
   }
-  const source = await openSource(opts.source ?? stream.source, { batchSize: stream.batchSize, signal: opts.signal });
+  const source = await openSource(opts.source ?? stream.source, { batchSize: stream.batchSize, signal: opts.signal, idleTimeoutMs: seconds(opts.idleTimeoutS) });
   const report = await learnOnline(source, model.online, {
     window: stream.window,
     checkpointEvery: stream.checkpointEvery,
@@ -68,6 +70,7 @@ export async function trainOnline(
   const warnings: string[] = [];
   if (c.dead_lettered > 0) warnings.push(`${c.dead_lettered} samples were dead-lettered (${report.dead_letter_reasons}; see ${report.files.dead_letters})`);
   if (report.pending > 0) warnings.push(`${report.pending} samples were held by a buffering step when the stream stopped; they were not learned`);
+  warnings.push(...(source.notes ?? []));
   if (report.interrupted) warnings.push(`interrupted: checkpoint written to ${report.files.checkpoint}; continue with --resume ${opts.outDir}`);
   return {
     report,
@@ -104,8 +107,13 @@ export function streamMetrics(report: OnlineReport, source: string): Record<stri
 }
 
 /** A finite stream as a batch pipeline's training set: validated, de-duplicated, dead letters written. */
-export async function streamAsTrainingSet(sourceSpec: string, classes: number, outDir: string): Promise<{ batches: Observable<RecordBatch>; finish(): Promise<Record<string, unknown>> }> {
-  const source = await openSource(sourceSpec);
+export async function streamAsTrainingSet(
+  sourceSpec: string,
+  classes: number,
+  outDir: string,
+  idleTimeoutS?: number,
+): Promise<{ batches: Observable<RecordBatch>; finish(): Promise<Record<string, unknown>> }> {
+  const source = await openSource(sourceSpec, { idleTimeoutMs: seconds(idleTimeoutS) });
   const state: StreamState = { seen: new IdSet(), counters: { received: 0, trained: 0, dead_lettered: 0, duplicates_skipped: 0, batches: 0, sessions: 1 }, prequential: new Prequential(1) };
   const deadLetters = new DeadLetterSink(join(outDir, 'dead-letters.arrow'));
   const ingest = new StreamIngest(state, classes, deadLetters);
@@ -121,7 +129,14 @@ export async function streamAsTrainingSet(sourceSpec: string, classes: number, o
     async finish() {
       await deadLetters.close();
       const { trained, ...rest } = state.counters;
-      return { source: source.describe, ...rest, used_for_training: trained, dead_letters_file: deadLetters.written > 0 ? deadLetters.path : null, dead_letter_reasons: deadLetters.reasons() };
+      return {
+        source: source.describe,
+        notes: source.notes ?? [],
+        ...rest,
+        used_for_training: trained,
+        dead_letters_file: deadLetters.written > 0 ? deadLetters.path : null,
+        dead_letter_reasons: deadLetters.reasons(),
+      };
     },
   };
 }
@@ -131,3 +146,5 @@ export function noLearnableSamples(c: { received: number; dead_lettered: number;
   const dups = c.duplicates_skipped > 0 ? `, ${c.duplicates_skipped} duplicates skipped` : '';
   return `no learnable samples: ${c.received} received, ${c.dead_lettered} dead-lettered${reasons ? ` (${reasons})` : ''}${dups}`;
 }
+
+const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);

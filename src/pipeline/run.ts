@@ -39,6 +39,8 @@ export interface RunOptions {
   reporter?: Reporter;
   /** A stream source (`--source`): online pipelines learn from it, batch pipelines train on it. */
   source?: string;
+  /** End a stream source that sends nothing for this many seconds (`--idle-timeout`). */
+  idleTimeoutS?: number;
   /** Continue an online run from the checkpoint in `outDir` (`--resume`). */
   resume?: boolean;
   /** Stops an online run gracefully: checkpoint, then results without evaluations. */
@@ -95,7 +97,13 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
           { defaultValue: undefined },
         )
       : undefined;
-    const online = await trainOnline(spec, model, graph, { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter, width }, noteShape);
+    const online = await trainOnline(
+      spec,
+      model,
+      graph,
+      { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter, width, idleTimeoutS: opts.idleTimeoutS },
+      noteShape,
+    );
     outcome = online.outcome;
     stream = streamMetrics(online.report, opts.source ?? spec.stream.source);
     interrupted = online.report.interrupted;
@@ -105,7 +113,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     let finish: (() => Promise<Record<string, unknown>>) | undefined;
     if (opts.source) {
       if (!opts.outDir) throw new UsageError('--source needs an output folder for the dead-letter file (--out)');
-      const fromStream = await streamAsTrainingSet(opts.source, model.classes, opts.outDir);
+      const fromStream = await streamAsTrainingSet(opts.source, model.classes, opts.outDir, opts.idleTimeoutS);
       source = fromStream.batches;
       finish = fromStream.finish;
     }
@@ -124,6 +132,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       stream = counts;
     }
     stream ??= await finish?.();
+    outcome.warnings.push(...((stream?.notes as string[] | undefined) ?? []));
     const dead = Number(stream?.dead_lettered ?? 0);
     if (dead > 0) outcome.warnings.push(`${dead} samples were dead-lettered (${String(stream!.dead_letter_reasons)}; see ${String(stream!.dead_letters_file)})`);
   }
@@ -168,7 +177,10 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     opts.outDir,
   );
   if (file) files.unshift(file);
-  if (failure) throw new DataError(`${failure}${file ? `; metrics in ${file}` : ''}`);
+  if (failure) {
+    for (const w of outcome.warnings) reporter.warn(w);
+    throw new DataError(`${failure}${file ? `; metrics in ${file}` : ''}`);
+  }
   return { metrics, gates, summary: outcome.summary, files };
 }
 

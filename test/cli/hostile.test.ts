@@ -3,6 +3,7 @@
  * message and the documented exit status, quickly, with nothing silently lost.
  */
 import { execFile, spawn } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { makeSampleBatch } from '../../src/data/batch.js';
+import { startEmitter } from '../helpers/emitter.js';
 import { describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
@@ -110,5 +112,43 @@ describe('hostile inputs from the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no learnable samples: 2 received, 2 dead-lettered \(2× wrong feature width 783, expected 784\)/);
     expect(existsSync(join(dir, 'out', 'checkpoint.arrow'))).toBe(false);
+  });
+
+  it('emit serves readers at once and counts only those that got the whole stream: a client that sends bytes and leaves takes no slot (IPv6 too)', async () => {
+    const emitter = await startEmitter('mnist:test', ['--limit', '3000', '--connections', '2'], '[::1]');
+    expect(emitter.url).toMatch(/^tcp:\/\/\[::1\]:\d+$/);
+    const { host, port } = { host: '::1', port: Number(emitter.url.split(':').at(-1)) };
+    await new Promise<void>((resolve) =>
+      connect(port, host, function (this: Socket) {
+        this.write('hello');
+        this.destroy();
+        resolve();
+      }),
+    );
+    const out = [tmp('r1'), tmp('r2')];
+    const runs = await Promise.all(out.map((dir) => cli(['run', 'pipelines/online-mnist.ts', '--source', emitter.url, '--out', dir, '--quiet'])));
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(await emitter.exited).toBe(0);
+    expect(emitter.stderr()).toMatch(/sent 6000 samples in 6 batches to 2 reader\(s\)/);
+    for (const dir of out) expect(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).stream.trained).toBe(3000);
+  });
+
+  it('emit warns when it listens on a non-loopback address', async () => {
+    const emitter = await startEmitter('mnist:test', ['--limit', '10'], '0.0.0.0');
+    expect(emitter.stderr()).toMatch(/warning: listening on 0\.0\.0\.0, not a loopback address/);
+    emitter.child.kill();
+    await emitter.exited;
+  });
+
+  it('--idle-timeout ends a stream whose server accepts and then sends nothing (without it, the run would wait for ever)', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const dir = tmp('idle');
+    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', `tcp://127.0.0.1:${port}`, '--idle-timeout', '1', '--out', join(dir, 'out')]);
+    silent.close();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the stream sent nothing for 1 s \(--idle-timeout\): it was ended there/);
+    expect(r.stderr).toMatch(/no learnable samples: 0 received/);
   });
 });

@@ -21,6 +21,7 @@ import { addNoise, type AddNoiseOptions } from '../../operators/addNoise.js';
 import { UsageError } from '../../util/errors.js';
 import { Rng } from '../../util/random.js';
 import { openSource } from './sources.js';
+import { isLoopback, tcpAddress } from './tcpAddress.js';
 
 /** How to shape the emitted stream. */
 export interface EmitOptions {
@@ -41,20 +42,32 @@ export interface EmitReport {
   connections: number;
 }
 
-/** The batches to send, shaped by `opts` (finite sources are read into memory to reorder them). */
-async function* shapedBatches(spec: string, opts: EmitOptions): AsyncGenerator<RecordBatch> {
+/** A data set ready to emit: read once, however many readers it is sent to. */
+interface Prepared {
+  all: RecordBatch | undefined;
+  order: Int32Array;
+  stride: number;
+}
+
+/** Reads the source once and fixes the order (finite sources are read into memory to reorder them). */
+async function prepare(spec: string, opts: EmitOptions): Promise<Prepared> {
   const source = await openSource(spec, { batchSize: opts.batchSize });
   const parts: RecordBatch[] = [];
   for await (const event of source.events) {
     if ('error' in event) throw new UsageError(`emit: source '${spec}' is unreadable: ${event.error}`);
     parts.push(event.batch);
   }
-  if (parts.length === 0) return;
+  if (parts.length === 0) return { all: undefined, order: new Int32Array(0), stride: 0 };
   let all = concatBatches(parts);
   if (opts.limit !== undefined) all = all.slice(0, Math.min(opts.limit, all.numRows));
-  const order = rowOrder(all, opts);
-  const ids = sampleIds(all);
-  const stride = ids.reduce((m, v) => Math.max(m, v), 0) + 1;
+  const stride = sampleIds(all).reduce((m, v) => Math.max(m, v), 0) + 1;
+  return { all, order: rowOrder(all, opts), stride };
+}
+
+/** The batches to send to one reader, shaped by `opts`; each is gathered when it is due, so a reader costs one batch of memory. */
+async function* shapedBatches(data: Prepared, opts: EmitOptions): AsyncGenerator<RecordBatch> {
+  const { all, order, stride } = data;
+  if (!all) return;
   for (let pass = 0; pass < opts.repeat; pass++) {
     for (let at = 0; at < order.length; at += opts.batchSize) {
       let batch = takeRows(all, order.subarray(at, at + opts.batchSize));
@@ -106,10 +119,11 @@ async function writeStream(batches: AsyncIterable<RecordBatch>, dest: NodeJS.Wri
   return sent;
 }
 
-/** Emits `spec` to `to` (`-`, `tcp://HOST:PORT` serving `connections` clients in turn, or a file path). */
-export async function emit(spec: string, to: string, opts: EmitOptions, connections = 1, onListening?: (port: number) => void): Promise<EmitReport> {
+/** Emits `spec` to `to` (`-`, a file path, or `tcp://HOST:PORT` serving readers at once until `connections` have received the whole stream). */
+export async function emit(spec: string, to: string, opts: EmitOptions, connections = 1, onListening?: (port: number) => void, warn: (text: string) => void = () => {}): Promise<EmitReport> {
+  const data = await prepare(spec, opts);
   if (to === '-') {
-    const r = await writeStream(shapedBatches(spec, opts), process.stdout, opts.rate);
+    const r = await writeStream(shapedBatches(data, opts), process.stdout, opts.rate);
     return { ...r, connections: 1 };
   }
   if (!to.startsWith('tcp://')) {
@@ -120,37 +134,43 @@ export async function emit(spec: string, to: string, opts: EmitOptions, connecti
       (err: NodeJS.ErrnoException) => err,
     );
     if (opened) throw new UsageError(`emit --to '${to}': cannot write there (${opened.code ?? opened.message}); give a file path in an existing, writable folder`);
-    const r = await writeStream(shapedBatches(spec, opts), file, opts.rate);
+    const r = await writeStream(shapedBatches(data, opts), file, opts.rate);
     return { ...r, connections: 1 };
   }
-  const url = new URL(to);
+  const { host, port } = tcpAddress(to);
+  if (!isLoopback(host)) warn(`emit: warning: listening on ${host}, not a loopback address: any machine that can reach it can read the data\n`);
   const total = { batches: 0, samples: 0, connections: 0 };
   const server = createServer();
-  const served: Promise<void>[] = [];
-  const allServed = new Promise<void>((resolve) => {
+  const open = new Set<Socket>();
+  const done = new Promise<void>((resolve) => {
     server.on('connection', (socket: Socket) => {
-      // A client that goes away mid-stream (a learner killed for a crash test) ends only its own stream.
+      open.add(socket);
+      // A reader that goes away mid-stream ends only its own stream and is not counted; bytes a reader sends are read and ignored.
       socket.on('error', () => socket.destroy());
-      total.connections++;
-      if (total.connections >= connections) server.close();
-      served.push(
-        writeStream(shapedBatches(spec, opts), socket, opts.rate)
-          .then((r) => {
-            total.batches += r.batches;
-            total.samples += r.samples;
-          })
-          .catch(() => {
-            socket.destroy();
-          }),
+      socket.on('data', () => {});
+      socket.on('close', () => open.delete(socket));
+      writeStream(shapedBatches(data, opts), socket, opts.rate).then(
+        (r) => {
+          if (total.connections >= connections) return;
+          total.connections++;
+          total.batches += r.batches;
+          total.samples += r.samples;
+          socket.end();
+          if (total.connections >= connections) {
+            server.close();
+            for (const other of open) if (other !== socket) other.destroy();
+            resolve();
+          }
+        },
+        () => socket.destroy(),
       );
-      if (total.connections >= connections) void Promise.all(served).then(() => resolve());
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new UsageError(`emit: cannot listen on ${to}: ${err.code ?? err.message}`)));
-    server.listen(Number(url.port), url.hostname, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   onListening?.((server.address() as { port: number }).port);
-  await allServed;
+  await done;
   return total;
 }

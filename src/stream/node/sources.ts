@@ -19,6 +19,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordBatch } from 'apache-arrow';
 import { arrowBatches } from '../../io/node/arrowBatches.js';
+import { tcpAddress } from './tcpAddress.js';
 import { makeSampleBatch } from '../../data/batch.js';
 import { loadIdxPair } from '../../io/node/idxSource.js';
 import { concatArrays, type LabelledArrays } from '../../io/labelledArrays.js';
@@ -34,6 +35,8 @@ export interface Source {
   describe: string;
   /** Number of samples, when known in advance. */
   size?: number;
+  /** How the source ended, when not by its own end (e.g. idle past the timeout); read after the events. */
+  notes?: string[];
 }
 
 /** Options for in-memory sources. */
@@ -44,6 +47,8 @@ export interface SourceOptions {
   signal?: AbortSignal;
   /** How long to keep retrying a TCP connection (default 3000 ms). */
   connectTimeoutMs?: number;
+  /** End a stream source (stdin, TCP, a followed file) that sends nothing for this long; default: wait for ever. */
+  idleTimeoutMs?: number;
 }
 
 /** Opens a source spec (see the table above). */
@@ -64,14 +69,39 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
   if (spec === '-') {
     // A signal stops a run that waits on a silent stdin (the read would never end by itself).
     opts.signal?.addEventListener('abort', () => process.stdin.destroy(), { once: true });
-    return { events: arrowEvents(process.stdin, opts.signal), describe: 'Arrow IPC stream on stdin' };
+    const notes: string[] = [];
+    return {
+      events: arrowEvents(
+        idleLimited(process.stdin, opts.idleTimeoutMs, notes, () => process.stdin.destroy()),
+        opts.signal,
+      ),
+      describe: 'Arrow IPC stream on stdin',
+      notes,
+    };
   }
   if (spec.startsWith('tcp://')) {
     const socket = await connectTcp(spec, opts.connectTimeoutMs ?? 3000);
     opts.signal?.addEventListener('abort', () => socket.destroy(), { once: true });
-    return { events: closing(arrowEvents(socket, opts.signal), () => socket.destroy()), describe: `Arrow IPC stream from ${spec}` };
+    const notes: string[] = [];
+    return {
+      events: closing(
+        arrowEvents(
+          idleLimited(socket, opts.idleTimeoutMs, notes, () => socket.destroy()),
+          opts.signal,
+        ),
+        () => socket.destroy(),
+      ),
+      describe: `Arrow IPC stream from ${spec}`,
+      notes,
+    };
   }
-  if (spec.startsWith('follow:')) return { events: arrowEvents(followFile(spec.slice(7), opts.signal), opts.signal), describe: `Arrow IPC stream file ${spec.slice(7)} (following)` };
+  if (spec.startsWith('follow:')) {
+    const notes: string[] = [];
+    const follow = new AbortController();
+    opts.signal?.addEventListener('abort', () => follow.abort(), { once: true });
+    const bytes = idleLimited(followFile(spec.slice(7), follow.signal), opts.idleTimeoutMs, notes, () => follow.abort());
+    return { events: arrowEvents(bytes, opts.signal), describe: `Arrow IPC stream file ${spec.slice(7)} (following)`, notes };
+  }
   if (!existsSync(spec)) {
     throw new UsageError(`source '${spec}' is not a file; use mnist:train|test|all, idx:IMAGES,LABELS, an Arrow file, -, tcp://HOST:PORT or follow:FILE`);
   }
@@ -133,14 +163,13 @@ async function* followFile(path: string, signal?: AbortSignal): AsyncGenerator<U
 }
 
 async function connectTcp(spec: string, timeoutMs: number): Promise<Socket> {
-  const url = new URL(spec);
-  const port = Number(url.port);
-  if (!url.hostname || !(port > 0)) throw new UsageError(`'${spec}' is not tcp://HOST:PORT`);
+  const { host, port } = tcpAddress(spec);
+  if (!(port > 0)) throw new UsageError(`'${spec}' is not tcp://HOST:PORT`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await new Promise<Socket>((resolve, reject) => {
-        const socket = connect({ host: url.hostname, port });
+        const socket = connect({ host, port });
         socket.once('connect', () => resolve(socket));
         socket.once('error', reject);
       });
@@ -150,5 +179,24 @@ async function connectTcp(spec: string, timeoutMs: number): Promise<Socket> {
       }
       await sleep(100);
     }
+  }
+}
+
+/** The bytes of a stream, ended (with a note, and `stop` called) when none arrive for `ms`; unlimited when `ms` is undefined. */
+async function* idleLimited(bytes: AsyncIterable<Uint8Array>, ms: number | undefined, notes: string[], stop: () => void): AsyncGenerator<Uint8Array> {
+  if (ms === undefined) return yield* bytes;
+  const it = bytes[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), ms)));
+    const next = await Promise.race([it.next(), idle]);
+    clearTimeout(timer);
+    if (next === 'idle') {
+      notes.push(`the stream sent nothing for ${ms / 1000} s (--idle-timeout): it was ended there`);
+      stop();
+      return;
+    }
+    if (next.done) return;
+    yield next.value;
   }
 }
