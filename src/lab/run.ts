@@ -24,6 +24,8 @@ export interface LabRunOptions {
   backend?: BackendName | 'auto';
   outDir?: string;
   reporter?: Reporter;
+  /** The user changed the lab's settings: gates on results no longer produced are skipped. */
+  settingsChanged?: boolean;
 }
 
 /** Recalls every trial's probe with one model. */
@@ -112,6 +114,7 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
     { pipeline: spec.name, backend: backend.name, seed: spec.seed, settings: spec, evaluations, timings: { total_s: round((performance.now() - started) / 1000) }, epochs: [], training, warnings: [] },
     spec.expect,
     opts.outDir,
+    opts.settingsChanged,
   );
   if (file) files.unshift(file);
   return { metrics, gates, summary, files };

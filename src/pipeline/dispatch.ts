@@ -30,6 +30,6 @@ export function describeAny(spec: AnyResolved): string {
 /** Runs either kind. */
 export async function runAny(spec: AnyResolved, opts: RunOptions = {}): Promise<RunResult> {
   // The runners (and the models, tfjs and chart renderers they load) are imported when a run starts.
-  if (isLab(spec)) return (await import('../lab/run.js')).runLab(spec, { backend: opts.backend, outDir: opts.outDir, reporter: opts.reporter });
+  if (isLab(spec)) return (await import('../lab/run.js')).runLab(spec, { backend: opts.backend, outDir: opts.outDir, reporter: opts.reporter, settingsChanged: opts.settingsChanged });
   return (await import('./run.js')).runPipeline(spec, opts);
 }

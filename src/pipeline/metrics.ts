@@ -27,6 +27,8 @@ export interface GateResult {
   max?: number;
   value: number | null;
   passed: boolean;
+  /** Set when the gate was not checked: its metric was not produced with the settings the user changed. */
+  skipped?: string;
 }
 
 /** The whole `metrics.json` document. */
@@ -50,11 +52,16 @@ export interface Metrics {
   versions: { amem_flow: string; node: string };
 }
 
-/** Checks every gate against the metrics (a missing metric fails its gate). */
-function checkGates(metrics: Metrics, gates: Gates): GateResult[] {
+/**
+ * Checks every gate against the metrics. A missing metric fails its gate, unless the user changed
+ * the settings (`--set`, `--epochs`, `--seed`): then the result may have been removed (e.g. a
+ * capacity count no longer tried), and the gate is skipped with the reason.
+ */
+function checkGates(metrics: Metrics, gates: Gates, settingsChanged: boolean): GateResult[] {
   return Object.entries(gates).map(([metric, bound]) => {
     const found = metric.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), metrics);
     const value = typeof found === 'number' ? found : null;
+    if (value === null && settingsChanged) return { metric, ...bound, value, passed: true, skipped: 'not produced with the changed settings' };
     const passed = value !== null && (bound.min === undefined || value >= bound.min) && (bound.max === undefined || value <= bound.max);
     return { metric, ...bound, value, passed };
   });
@@ -66,9 +73,14 @@ function writeMetrics(path: string, metrics: Metrics): void {
 }
 
 /** Completes a run's metrics (memory, versions, gates), writes `metrics.json` into `outDir` when given, and returns them with the gate results and the file written. */
-export function sealMetrics(partial: Omit<Metrics, 'gates' | 'memory' | 'versions'>, expect: Gates, outDir?: string): { metrics: Metrics; gates: GateResult[]; file?: string } {
+export function sealMetrics(
+  partial: Omit<Metrics, 'gates' | 'memory' | 'versions'>,
+  expect: Gates,
+  outDir?: string,
+  settingsChanged = false,
+): { metrics: Metrics; gates: GateResult[]; file?: string } {
   const metrics: Metrics = { ...partial, gates: [], memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }, versions: { amem_flow: VERSION, node: process.version } };
-  const gates = checkGates(metrics, expect);
+  const gates = checkGates(metrics, expect, settingsChanged);
   metrics.gates = gates;
   if (!outDir) return { metrics, gates };
   const file = join(outDir, 'metrics.json');

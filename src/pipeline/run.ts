@@ -41,6 +41,8 @@ export interface RunOptions {
   source?: string;
   /** End a stream source that sends nothing for this many seconds (`--idle-timeout`). */
   idleTimeoutS?: number;
+  /** The user changed the pipeline's settings: gates on results no longer produced are skipped. */
+  settingsChanged?: boolean;
   /** Continue an online run from the checkpoint in `outDir` (`--resume`). */
   resume?: boolean;
   /** Stops an online run gracefully: checkpoint, then results without evaluations. */
@@ -175,6 +177,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     },
     spec.expect,
     opts.outDir,
+    opts.settingsChanged,
   );
   if (file) files.unshift(file);
   if (failure) {

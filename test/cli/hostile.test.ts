@@ -151,4 +151,13 @@ describe('hostile inputs from the CLI', () => {
     expect(r.stderr).toMatch(/the stream sent nothing for 1 s \(--idle-timeout\): it was ended there/);
     expect(r.stderr).toMatch(/no learnable samples: 0 received/);
   });
+
+  it('--check skips, with a note, the gates on results the user removed with --set (gates on results that exist are still checked)', async () => {
+    const dir = tmp('gates');
+    const r = await cli(['run', 'pipelines/hopfield-capacity.ts', '--set', 'counts=1,2,3', '--set', 'trials=3', '--check', '--out', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/expected result\(s\) not checked \(not produced with the changed settings\): .*dense-n20@50/);
+    const gates = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).gates as { metric: string; skipped?: string }[];
+    expect(gates.find((g) => g.metric === 'evaluations.classical@2.accuracy')?.skipped).toBeUndefined();
+  });
 });
