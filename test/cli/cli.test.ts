@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,12 +48,11 @@ describe('amem-flow CLI', () => {
     [['describe', 'pipelines/dense-am-mnist.ts', '--set', 'model.memories=2000000'], /Too big: expected number to be <=100000 \(got 2000000\)\n {2}→ at model.memories/],
     [['describe', 'pipelines/online-mnist.ts', '--set', 'stream.window=2000000000'], /<=1000000 \(got 2000000000\)\n {2}→ at stream.window/],
   ])('exits 2 on a usage error, before running anything: %j', async (argv, message) => {
-    const started = performance.now();
     const r = await cli(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err.match(/amem-flow:/g)).toHaveLength(1);
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(r.out).toBe(''); // nothing ran: no progress, no results
   });
 
   it('prints its version, a completion script, and the backend choices in run --help', async () => {
@@ -85,11 +84,11 @@ describe('amem-flow CLI', () => {
   });
 
   it('fails fast on --backend gpu without tfjs-node-gpu, with the install advice and what is available', async () => {
-    const started = performance.now();
-    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--backend', 'gpu', '--out', mkdtempSync(join(tmpdir(), 'amem-cli-')));
+    const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
+    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--backend', 'gpu', '--out', out);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/backend 'gpu' is unavailable: .*npm i @tensorflow\/tfjs-node-gpu@4.22.0.*CUDA 11.2 and cuDNN 8.1.*Available here: wasm, cpu/);
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(readdirSync(out)).toEqual([]); // failed before any work: nothing written
   });
 
   it('runs a reduced pipeline from the installed bin and writes metrics.json in the documented shape', async () => {
@@ -114,23 +113,9 @@ describe('amem-flow CLI', () => {
 
   it('exits 1 with --check when a result misses its expected bound', async () => {
     const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
-    const r = await cli(
-      'run',
-      'pipelines/sharded-mnist.ts',
-      '--set',
-      'data.trainSize=500',
-      '--set',
-      'data.testSize=200',
-      '--set',
-      'train.epochs=1',
-      '--set',
-      'evaluate=[]',
-      '--out',
-      out,
-      '--check',
-      '--quiet',
-    );
+    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=500', '--set', 'data.testSize=200', '--set', 'train.epochs=1', '--out', out, '--check', '--quiet');
+    // 500 digits, one epoch: test accuracy far below the full run's bound of 0.895.
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/expected result\(s\) missed: evaluations.train.accuracy/);
+    expect(r.err).toMatch(/error: \d+ expected result\(s\) missed: .*evaluations.test.accuracy/);
   });
 });

@@ -26,7 +26,7 @@ const jsonl = (dir: string) =>
     : [];
 const metrics = (dir: string) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
 
-async function waitFor(cond: () => boolean, ms = 20000): Promise<void> {
+async function waitFor(cond: () => boolean, ms = 300_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out');
