@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { GatesSchema, LIMITS } from '../pipeline/spec.js';
 import { UsageError } from '../util/errors.js';
-import { assertPlainKeys, settingIssues } from '../util/settings.js';
+import { assertPlainKeys, sealedSettings, settingIssues } from '../util/settings.js';
 import { suggestKeys } from '../util/suggest.js';
 
 const int = () => z.number().int();
@@ -95,5 +95,5 @@ export function resolveLab(spec: LabSpec, source = 'lab'): ResolvedLab {
     const hints = suggestKeys(LabSchema, spec, parsed.error).join('\n');
     throw new UsageError(`${source}: invalid settings\n${settingIssues(parsed.error, spec)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
   }
-  return parsed.data;
+  return sealedSettings(parsed.data);
 }

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../util/errors.js';
-import { assertPlainKeys, settingIssues } from '../util/settings.js';
+import { assertPlainKeys, sealedSettings, settingIssues } from '../util/settings.js';
 import { suggestKeys } from '../util/suggest.js';
 import { PipelineSchema, type PipelineSpec, type ResolvedPipeline } from './spec.js';
 
@@ -82,7 +82,7 @@ export function resolvePipeline(spec: PipelineSpec, source = 'pipeline'): Resolv
     const hints = suggestKeys(PipelineSchema, spec, parsed.error).join('\n');
     throw new UsageError(`${source}: invalid settings\n${settingIssues(parsed.error, spec)}\n${hints ? `${hints}\n` : ''}(run 'amem-flow describe ${source}' to see every setting and its value)`);
   }
-  return parsed.data;
+  return sealedSettings(parsed.data);
 }
 
 /** Parses a `--set` value: JSON when it parses (numbers, booleans, arrays), a comma list, or a string. */

@@ -41,3 +41,16 @@ export function settingIssues(error: z.ZodError, spec: unknown): string {
     })
     .join('\n');
 }
+
+/**
+ * A deep copy of resolved settings whose objects have no prototype: a key read from settings is
+ * the setting or undefined, never something inherited (`toString`, `constructor`, a polluted
+ * `Object.prototype`). Arrays stay arrays.
+ */
+export function sealedSettings<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => sealedSettings(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) out[k] = sealedSettings(v);
+  return out as T;
+}

@@ -21,6 +21,15 @@ describe('pipeline settings', () => {
     expect(r.outputs).toEqual({ model: true, plots: true, plotEvery: 10 });
   });
 
+  it('are built without prototypes: a key is a setting or undefined, never an inherited member', () => {
+    const r = resolvePipeline(base);
+    for (const section of [r, r.model, r.train, r.data, r.evaluate[0], r.evaluate[0].steps[0]]) expect(Object.getPrototypeOf(section)).toBeNull();
+    expect((r.model as unknown as Record<string, unknown>).toString).toBeUndefined();
+    expect((r.model as unknown as Record<string, unknown>).constructor).toBeUndefined();
+    expect(Array.isArray(r.evaluate)).toBe(true);
+    expect(JSON.parse(JSON.stringify(r)).model).toEqual({ kind: 'sharded-lsh', bits: 8, shards: 50, classes: 10 });
+  });
+
   it('apply --set overrides by dotted path, with JSON, comma-list and string values', () => {
     const r = resolvePipeline(applySettings(base, ['model.bits=6', 'data.split=shuffled', 'data.classes=1,7', 'evaluate.0.steps.0.seed=5', 'train.curveEpochs=[1,5]']));
     expect(r.model).toMatchObject({ bits: 6 });
