@@ -30,7 +30,7 @@ export async function* arrowBatches(bytes: AsyncIterable<Uint8Array>, state: Arr
     head.push(next.value);
     have += next.value.length;
   }
-  const first = concat(head);
+  const first = Buffer.concat(head);
   const rest = (async function* () {
     if (first.length > 0) yield first;
     for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
@@ -38,7 +38,7 @@ export async function* arrowBatches(bytes: AsyncIterable<Uint8Array>, state: Arr
   if (first.length >= MAGIC.length && MAGIC.every((b, i) => first[i] === b)) {
     const chunks: Uint8Array[] = [];
     for await (const chunk of rest) chunks.push(chunk);
-    yield* fileBatches(concat(chunks), state);
+    yield* fileBatches(Buffer.concat(chunks), state);
     return;
   }
   for await (const reader of RecordBatchReader.readAll(rest) as AsyncIterable<AsyncIterable<RecordBatch> & { schema?: unknown }>) {
@@ -64,15 +64,4 @@ function* fileBatches(bytes: Uint8Array, state: ArrowReadState): Generator<Recor
     state.batches++;
     yield batch;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -54,6 +54,8 @@ export interface SourceOptions {
 /** Opens a source spec (see the table above). */
 export async function openSource(spec: string, opts: SourceOptions = {}): Promise<Source> {
   const batchSize = opts.batchSize ?? 1000;
+  /** How a stream source ended, when not by itself (filled while it is read). */
+  const notes: string[] = [];
   if (spec.startsWith('mnist:')) {
     const part = spec.slice(6);
     if (part !== 'train' && part !== 'test' && part !== 'all') throw new UsageError(`unknown MNIST source '${spec}': use mnist:train, mnist:test or mnist:all`);
@@ -69,7 +71,6 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
   if (spec === '-') {
     // A signal stops a run that waits on a silent stdin (the read would never end by itself).
     opts.signal?.addEventListener('abort', () => process.stdin.destroy(), { once: true });
-    const notes: string[] = [];
     return {
       events: arrowEvents(
         idleLimited(process.stdin, opts.idleTimeoutMs, notes, () => process.stdin.destroy()),
@@ -82,7 +83,6 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
   if (spec.startsWith('tcp://')) {
     const socket = await connectTcp(spec, opts.connectTimeoutMs ?? 3000);
     opts.signal?.addEventListener('abort', () => socket.destroy(), { once: true });
-    const notes: string[] = [];
     return {
       events: closing(
         arrowEvents(
@@ -96,7 +96,6 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
     };
   }
   if (spec.startsWith('follow:')) {
-    const notes: string[] = [];
     const follow = new AbortController();
     opts.signal?.addEventListener('abort', () => follow.abort(), { once: true });
     const bytes = idleLimited(followFile(spec.slice(7), follow.signal), opts.idleTimeoutMs, notes, () => follow.abort());
