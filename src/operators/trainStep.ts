@@ -45,5 +45,8 @@ export function trainStep<R>(model: Learner<R>, opts: StepOptions = {}): Operato
     const report = model.learn(batch, opts);
     return report instanceof Promise ? from(report) : of(report);
   };
-  return (source: Observable<RecordBatch>) => concat(source.pipe(concatMap(step)), defer(() => from(model.flush ? model.flush(opts) : Promise.resolve([]))).pipe(mergeMap((reports) => from(reports))));
+  const flush = model.flush?.bind(model);
+  // A model without `flush` adds no end step (no promise per stream: epochs pull one minibatch stream per step).
+  if (!flush) return (source: Observable<RecordBatch>) => source.pipe(concatMap(step));
+  return (source: Observable<RecordBatch>) => concat(source.pipe(concatMap(step)), defer(() => from(flush(opts))).pipe(mergeMap((reports) => from(reports))));
 }
