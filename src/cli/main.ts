@@ -64,7 +64,8 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           .option('json', { type: 'boolean', default: false, describe: 'print metrics.json to stdout instead of the table' })
           .option('source', { type: 'string', describe: 'stream to learn from: -, tcp://HOST:PORT, follow:FILE, an Arrow file, idx:IMAGES,LABELS or mnist:train' })
           .option('resume', { type: 'string', describe: 'continue the run (online, or dense-am training) whose checkpoint is in this folder' })
-          .option('idle-timeout', { type: 'number', describe: 'end a stream source (-, tcp://, follow:) that sends nothing for this many seconds (default: wait)' }),
+          .option('idle-timeout', { type: 'number', describe: 'end a stream source (-, tcp://, follow:) that sends nothing for this many seconds (default: wait)' })
+          .option('connect-timeout', { type: 'number', describe: 'keep retrying a tcp:// source that refuses the connection for this many seconds', default: 3 }),
       async (args) => {
         try {
           const spec = await resolveFromArgs(args);
@@ -93,8 +94,11 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           try {
             const idle = args['idle-timeout'];
             const settingsChanged = args.set.length > 0 || args.epochs !== undefined || args.seed !== undefined;
+            const connect = args['connect-timeout'];
             if (idle !== undefined && !(idle > 0 && Number.isFinite(idle))) throw new UsageError(`--idle-timeout must be a positive number of seconds, got ${idle}`);
-            result = await runAny(spec, { backend, outDir, reporter, source: args.source, resume: args.resume !== undefined, signal: stop.signal, idleTimeoutS: idle, settingsChanged });
+            if (!(connect >= 0 && Number.isFinite(connect))) throw new UsageError(`--connect-timeout must be a number of seconds >= 0, got ${connect}`);
+            const streamOpts = { source: args.source, resume: args.resume !== undefined, signal: stop.signal, idleTimeoutS: idle, connectTimeoutS: connect };
+            result = await runAny(spec, { backend, outDir, reporter, ...streamOpts, settingsChanged });
           } catch (err) {
             // A signal ends the run with the signal's exit status, whatever the interrupted run then reported.
             if (!stop.signal.aborted) throw err;

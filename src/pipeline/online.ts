@@ -34,6 +34,8 @@ export interface StreamRunOptions {
   width?: number;
   /** End the stream when it sends nothing for this many seconds. */
   idleTimeoutS?: number;
+  /** Keep retrying a TCP source that refuses the connection for this many seconds (default 3). */
+  connectTimeoutS?: number;
 }
 
 /** Learns online from the pipeline's stream; returns the training outcome and the stream report. */
@@ -55,7 +57,12 @@ export async function trainOnline(
     resume = readStreamState(ckpt, path);
     opts.reporter.info(`resuming from ${path}: ${resume.counters.trained} samples learned so far`);
   }
-  const source = await openSource(opts.source ?? stream.source, { batchSize: stream.batchSize, signal: opts.signal, idleTimeoutMs: seconds(opts.idleTimeoutS) });
+  const source = await openSource(opts.source ?? stream.source, {
+    batchSize: stream.batchSize,
+    signal: opts.signal,
+    idleTimeoutMs: seconds(opts.idleTimeoutS),
+    connectTimeoutMs: seconds(opts.connectTimeoutS),
+  });
   const report = await learnOnline(source, model.online, {
     window: stream.window,
     checkpointEvery: stream.checkpointEvery,
@@ -111,9 +118,9 @@ export async function streamAsTrainingSet(
   sourceSpec: string,
   classes: number,
   outDir: string,
-  idleTimeoutS?: number,
+  timeouts: Pick<StreamRunOptions, 'idleTimeoutS' | 'connectTimeoutS'> = {},
 ): Promise<{ batches: Observable<RecordBatch>; finish(): Promise<Record<string, unknown>> }> {
-  const source = await openSource(sourceSpec, { idleTimeoutMs: seconds(idleTimeoutS) });
+  const source = await openSource(sourceSpec, { idleTimeoutMs: seconds(timeouts.idleTimeoutS), connectTimeoutMs: seconds(timeouts.connectTimeoutS) });
   const state: StreamState = { seen: new IdSet(), counters: { received: 0, trained: 0, dead_lettered: 0, duplicates_skipped: 0, batches: 0, sessions: 1 }, prequential: new Prequential(1) };
   const deadLetters = new DeadLetterSink(join(outDir, 'dead-letters.arrow'));
   const ingest = new StreamIngest(state, classes, deadLetters);

@@ -41,6 +41,8 @@ export interface RunOptions {
   source?: string;
   /** End a stream source that sends nothing for this many seconds (`--idle-timeout`). */
   idleTimeoutS?: number;
+  /** Keep retrying a TCP source that refuses the connection for this many seconds (`--connect-timeout`, default 3). */
+  connectTimeoutS?: number;
   /** The user changed the pipeline's settings: gates on results no longer produced are skipped. */
   settingsChanged?: boolean;
   /** Continue an online run from the checkpoint in `outDir` (`--resume`). */
@@ -103,7 +105,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       spec,
       model,
       graph,
-      { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter, width, idleTimeoutS: opts.idleTimeoutS },
+      { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter, width, idleTimeoutS: opts.idleTimeoutS, connectTimeoutS: opts.connectTimeoutS },
       noteShape,
     );
     outcome = online.outcome;
@@ -115,7 +117,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     let finish: (() => Promise<Record<string, unknown>>) | undefined;
     if (opts.source) {
       if (!opts.outDir) throw new UsageError('--source needs an output folder for the dead-letter file (--out)');
-      const fromStream = await streamAsTrainingSet(opts.source, model.classes, opts.outDir, opts.idleTimeoutS);
+      const fromStream = await streamAsTrainingSet(opts.source, model.classes, opts.outDir, opts);
       source = fromStream.batches;
       finish = fromStream.finish;
     }

@@ -113,7 +113,22 @@ describe('amem-flow CLI', () => {
 
   it('exits 1 with --check when a result misses its expected bound', async () => {
     const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
-    const r = await cli('run', 'pipelines/sharded-mnist.ts', '--set', 'data.trainSize=500', '--set', 'data.testSize=200', '--set', 'train.epochs=1', '--out', out, '--check', '--quiet');
+    const r = await cli(
+      'run',
+      'pipelines/sharded-mnist.ts',
+      '--set',
+      'data.trainSize=500',
+      '--set',
+      'data.testSize=200',
+      '--set',
+      'train.epochs=1',
+      '--set',
+      'outputs.plots=false',
+      '--out',
+      out,
+      '--check',
+      '--quiet',
+    );
     // 500 digits, one epoch: test accuracy far below the full run's bound of 0.895.
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error: \d+ expected result\(s\) missed: .*evaluations.test.accuracy/);

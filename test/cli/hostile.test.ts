@@ -54,7 +54,7 @@ describe('hostile inputs from the CLI', () => {
     // Right shape, labels out of range: every sample is dead-lettered.
     const x = new Float32Array(3 * 784);
     writeFileSync(file, tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3]), y: Int32Array.from([50, 60, 70]), x: x.subarray(0, 3) }), 'stream'));
-    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', file, '--out', join(dir, 'out')]);
+    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', file, '--out', join(dir, 'out'), '--set', 'outputs.plots=false']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no learnable samples: \d+ received, \d+ dead-lettered \(\d+× /);
     const metrics = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8'));
@@ -108,7 +108,7 @@ describe('hostile inputs from the CLI', () => {
     const file = join(dir, 'narrow.arrows');
     const x = makeSampleBatch({ ids: Int32Array.from([1, 2]), x: new Float32Array(2 * 783), y: Int32Array.from([3, 4]), info: { shape: [783], range: [0, 1], encoding: 'scaled' } });
     writeFileSync(file, tableToIPC(new Table([x]), 'stream'));
-    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', file, '--out', join(dir, 'out')]);
+    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', file, '--out', join(dir, 'out'), '--set', 'outputs.plots=false']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no learnable samples: 2 received, 2 dead-lettered \(2× wrong feature width 783, expected 784\)/);
     expect(existsSync(join(dir, 'out', 'checkpoint.arrow'))).toBe(false);
@@ -145,7 +145,7 @@ describe('hostile inputs from the CLI', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as AddressInfo).port;
     const dir = tmp('idle');
-    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', `tcp://127.0.0.1:${port}`, '--idle-timeout', '1', '--out', join(dir, 'out')]);
+    const r = await cli(['run', 'pipelines/online-mnist.ts', '--source', `tcp://127.0.0.1:${port}`, '--idle-timeout', '1', '--out', join(dir, 'out'), '--set', 'outputs.plots=false']);
     silent.close();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the stream sent nothing for 1 s \(--idle-timeout\): it was ended there/);

@@ -64,7 +64,7 @@ describe('IDX data (EMNIST-style files)', () => {
   it("trains the dense-am-letters pipeline on them (the seeds' g, l, x task, here with relabelled digits)", async () => {
     const raw = await loadPipelineFile('pipelines/dense-am-letters.ts');
     const data = [`data.dir=${dir}`, 'data.kind=idx', 'data.prefix=emnist-letters-', 'data.transpose=true', 'data.classes=g,l,x'];
-    const spec = resolvePipeline(applySettings(raw, [...data, 'train.epochs=4', 'train.batchSize=50', 'model.learningRate=0.1']), 'dense-am-letters.ts');
+    const spec = resolvePipeline(applySettings(raw, [...data, 'train.epochs=4', 'train.batchSize=50', 'model.learningRate=0.1', 'outputs.plots=false']), 'dense-am-letters.ts');
     expect(spec.data).toMatchObject({ kind: 'idx', dir, classes: ['g', 'l', 'x'] });
     const result = await runPipeline({ ...spec, expect: { 'evaluations.test.accuracy': { min: 0.75 } } }, { outDir: mkdtempSync(join(tmpdir(), 'amem-letters-')) });
     expect(result.metrics.evaluations.test.n).toBeGreaterThan(250);

@@ -1,11 +1,13 @@
 /**
  * Figures of an epoch-by-epoch run: redrawn while it trains (`outputs.plotEvery`), drawn at the
- * end, and not at all with `outputs.plots=false`.
+ * end, and not at all with `outputs.plots=false`; and each other pipeline's figures, at tiny sizes
+ * (the pipelines' own reduced runs are tested without figures).
  */
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveAny, runAny } from '../../src/pipeline/dispatch.js';
 import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 
@@ -35,5 +37,20 @@ describe('dense-am figures', () => {
     const out = await run(['outputs.plots=false']);
     expect(existsSync(join(out, 'memories.png')) || existsSync(join(out, 'curve.png'))).toBe(false);
     expect(existsSync(join(out, 'checkpoint.arrow'))).toBe(true);
+  });
+});
+
+describe.each([
+  ['competing-units-mnist', ['data.trainSize=500', 'data.testSize=100', 'model.outputs=16', 'train.epochs=2'], ['weights.png', 'curve.png']],
+  ['hopfield-capacity', ['counts=[2,5]', 'trials=2', 'models=[{"kind":"classical"}]'], ['capacity.png']],
+] as const)('%s figures', (name, sets, pngs) => {
+  it(`writes ${pngs.join(', ')}`, async () => {
+    const out = mkdtempSync(join(tmpdir(), `amem-figures-${name}-`));
+    const spec = resolveAny(applySettings(await loadPipelineFile(`pipelines/${name}.ts`), [...sets, 'expect={}']), `${name}.ts`);
+    const result = await runAny(spec, { outDir: out });
+    for (const png of pngs) {
+      expect(isPng(join(out, png)), png).toBe(true);
+      expect(result.files).toContain(join(out, png));
+    }
   });
 });

@@ -21,7 +21,8 @@ describe.each(files)('pipelines/%s', (file) => {
 
   it('passes its reduced run and gates', async () => {
     const raw = await loadPipelineFile(join('pipelines', file));
-    const sets = Object.entries(raw.smoke!.set).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    // Figures are tested on their own (test/pipeline/figures.test.ts): drawing them here would double this file's time.
+    const sets = [...Object.entries(raw.smoke!.set).map(([k, v]) => `${k}=${JSON.stringify(v)}`), 'outputs.plots=false'];
     const spec = resolveAny(applySettings(raw, sets), file);
     const result = await runAny({ ...spec, expect: spec.smoke!.expect }, { outDir: mkdtempSync(join(tmpdir(), `amem-${spec.name}-`)) });
     for (const gate of result.gates) expect(gate, `${gate.metric} = ${gate.value}`).toMatchObject({ passed: true });

@@ -173,7 +173,7 @@ async function connectTcp(spec: string, timeoutMs: number): Promise<Socket> {
         socket.once('error', reject);
       });
     } catch (err) {
-      if (Date.now() > deadline) {
+      if (Date.now() >= deadline) {
         throw new UsageError(`cannot connect to ${spec}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; start the stream first, e.g. amem-flow emit mnist:train --to ${spec}`);
       }
       await sleep(100);
