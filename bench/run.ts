@@ -73,11 +73,11 @@ const rows: [string, string, string, string][] = [];
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 const perBackend = (section: string) => (results[section] ??= {}) as Record<string, Record<string, unknown>>;
 
-function best(reps: number, fn: () => void): number {
+async function best(reps: number, fn: () => unknown): Promise<number> {
   let ms = Infinity;
   for (let r = 0; r < reps; r++) {
     const t = performance.now();
-    fn();
+    await fn();
     ms = Math.min(ms, performance.now() - t);
   }
   return ms;
@@ -126,7 +126,7 @@ if (only.has('ops')) {
       const a = tf.randomUniform([m, k]);
       const w = tf.randomUniform([k, n]);
       const reps = name === 'cpu' ? 2 : 8;
-      const ms = best(reps, () => tf.matMul(a, w).dataSync());
+      const ms = await best(reps, () => tf.matMul(a, w).dataSync());
       a.dispose();
       w.dispose();
       const gflops = (2 * m * k * n) / (ms / 1000) / 1e9;
@@ -136,9 +136,9 @@ if (only.has('ops')) {
     const one = tf.scalar(1);
     const dispatches = 20000;
     const us =
-      (best(3, () => {
+      ((await best(3, () => {
         for (let i = 0; i < dispatches; i++) tf.add(one, one).dispose();
-      }) *
+      })) *
         1000) /
       dispatches;
     one.dispose();
@@ -164,8 +164,8 @@ if (only.has('sharded')) {
       ['noisy', noisy],
     ] as const) {
       let routed = batch;
-      const hashMs = best(3, () => (routed = withIntColumn(batch, 'shard', routeRows(batch, model.router!, b), routerMetadata(model.router!))));
-      const predictMs = best(3, () => model.predict(routed));
+      const hashMs = await best(3, async () => (routed = withIntColumn(batch, 'shard', await routeRows(batch, model.router!, b), routerMetadata(model.router!))));
+      const predictMs = await best(3, () => model.predict(routed));
       const perS = Math.round(60000 / ((hashMs + predictMs) / 1000));
       out[`${label}_hash_ms`] = round(hashMs);
       out[`${label}_predict_ms`] = round(predictMs);
@@ -312,9 +312,11 @@ if (only.has('dense')) {
     yb.forEach((c, i) => (targets[c * B + i] = 1));
     const args = { xi: model.memories(), x: xb, rows: B, width: D, classes: Nc, memories: K, power: 20, temperature: 540, targets, lossPower: 30 };
     const reps = name === 'cpu' ? 1 : 5;
-    const stepMs = best(reps, () => b.run('denseAmGradient', args));
+    const stepMs = await best(reps, () => b.run('denseAmGradient', args));
     const a = new Float32Array(K * B).map(() => Math.random() * 400 - 200);
-    const coreMs = best(reps, () => (name === 'wasm' ? wasmDenseAmCore : cpuDenseAmCore)({ a, lab: new Float32Array(K * Nc), K, B, classes: Nc, power: 20, temperature: 540, targets, lossPower: 30 }));
+    const coreMs = await best(reps, () =>
+      (name === 'wasm' ? wasmDenseAmCore : cpuDenseAmCore)({ a, lab: new Float32Array(K * Nc), K, B, classes: Nc, power: 20, temperature: 540, targets, lossPower: 30 }),
+    );
     const out: Record<string, unknown> = {
       epoch_s: round(epochS),
       first_epoch_s: round(twoThreads[0]),
@@ -327,8 +329,8 @@ if (only.has('dense')) {
     rows.push([name, 'dense-am: one training epoch, 60000 digits (K=100, n=20, minibatch 1000)', `${round(epochS)} s`, detail]);
     rows.push([name, 'dense-am: one minibatch gradient, one thread', `${round(stepMs)} ms`, `elementwise core ${round(coreMs)} ms, matmuls + copies ${round(stepMs - coreMs)} ms`]);
     if (name !== 'cpu') {
-      const deviceMs = best(3, () => deviceDenseAmGradient(args, { tf: b.tf }));
-      const tiledMs = best(2, () => tiledGradient(b.tf, args.xi, xb, yb, { K, N: D, Nc, n: 20, m: 30, T: 540 }));
+      const deviceMs = await best(3, () => deviceDenseAmGradient(args, { tf: b.tf }));
+      const tiledMs = await best(2, () => tiledGradient(b.tf, args.xi, xb, yb, { K, N: D, Nc, n: 20, m: 30, T: 540 }));
       Object.assign(out, { tiled_step_ms: round(tiledMs), ncfold_tfjs_ops_step_ms: round(deviceMs) });
       rows.push([
         name,
@@ -383,8 +385,8 @@ if (only.has('competing')) {
       const m = new CompetingUnits({ outputs: H, randomState: 1 }, b).initialize(784);
       const wT = new Float32Array(784 * H).map(() => Math.random() - 0.5);
       const xb = x.subarray(0, 100 * 784);
-      const currentsMs = best(name === 'cpu' ? 3 : 20, () => b.run('competingCurrents', { wT, hidden: H, x: xb, rows: 100, width: 784 }));
-      const stepMs = best(name === 'cpu' ? 3 : 20, () => m.partialFit({ values: xb, rows: 100, cols: 784 }));
+      const currentsMs = await best(name === 'cpu' ? 3 : 20, () => b.run('competingCurrents', { wT, hidden: H, x: xb, rows: 100, width: 784 }));
+      const stepMs = await best(name === 'cpu' ? 3 : 20, () => m.partialFit({ values: xb, rows: 100, cols: 784 }));
       out[`h${H}`] = {
         epoch_s: round(one),
         two_threads_epoch_s: two === undefined ? null : round(two),

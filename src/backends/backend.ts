@@ -9,7 +9,7 @@
  * engine is current. Kernels that do not run on the backend's own device are registered with a
  * reason and listed in `gaps`; `amem-flow backends` shows that list.
  */
-import type { KernelArgs, KernelName, KernelResult, TensorOps } from './kernel.js';
+import type { Awaitable, KernelArgs, KernelName, KernelResult, TensorOps } from './kernel.js';
 
 export type { TensorOps } from './kernel.js';
 
@@ -30,8 +30,8 @@ export interface Backend {
   readonly tf: TensorOps;
   /** Makes this backend's tensor engine the current one (tfjs allows one per process); returns it. */
   activate(): Promise<TensorOps>;
-  /** Runs a registered kernel; throws, naming the kernel and the backend, when it is not registered. */
-  run<K extends KernelName>(kernel: K, args: KernelArgs<K>): KernelResult<K>;
+  /** Runs a registered kernel (await the result: device kernels are asynchronous); throws, naming the kernel and the backend, when it is not registered. */
+  run<K extends KernelName>(kernel: K, args: KernelArgs<K>): Awaitable<KernelResult<K>>;
   /** Kernels that do not run on this backend's device: where they run instead, and why (from the registry). */
   readonly gaps: Partial<Record<KernelName, string>>;
   /** The backend whose tfjs-free kernels worker threads load to run this backend's fused kernels in parallel. */
@@ -50,8 +50,11 @@ export interface BackendDefinition {
   tfjsBackend: string;
   threadable: boolean;
   workerKernels: BackendName;
-  /** Loads the engine's packages and registers the tfjs backend; throws `BackendUnavailable` when it cannot run here. */
-  load(): Promise<TensorOps>;
+  /**
+   * Loads the engine's packages and registers the tfjs backend; throws `BackendUnavailable` when it
+   * cannot run here, or (with `auto`) when what it found is slower than the next backend.
+   */
+  load(opts?: { auto?: boolean }): Promise<TensorOps>;
 }
 
 /** Thrown when a backend cannot run on this machine; `reason` says why and how to fix it. */

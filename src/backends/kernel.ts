@@ -239,7 +239,10 @@ export interface KernelContext {
 }
 
 /** One backend's implementation of one kernel. */
-export type KernelFunc<K extends KernelName> = (args: KernelArgs<K>, ctx: KernelContext) => KernelResult<K>;
+export type KernelFunc<K extends KernelName> = (args: KernelArgs<K>, ctx: KernelContext) => Awaitable<KernelResult<K>>;
+
+/** A kernel's result, or its promise: device kernels read their results back asynchronously (WebGPU offers no synchronous read in Node). */
+export type Awaitable<T> = T | Promise<T>;
 
 /** A kernel implementation as registered for a backend (after tfjs's `KernelConfig`). */
 export interface KernelConfig<K extends KernelName> {

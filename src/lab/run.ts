@@ -29,14 +29,16 @@ export interface LabRunOptions {
 }
 
 /** Recalls every trial's probe with one model. */
-function recallAll(spec: ResolvedLab, m: RecallModelSpec, backend: Backend, set: PatternSet, probes: Int8Array, trials: number, trace: boolean): RecallResult[] {
+async function recallAll(spec: ResolvedLab, m: RecallModelSpec, backend: Backend, set: PatternSet, probes: Int8Array, trials: number, trace: boolean): Promise<RecallResult[]> {
   const N = set.width;
   if (m.kind === 'modern') {
     return new ModernHopfield({ beta: m.beta, tolerance: m.tolerance, maxSteps: m.maxSteps }, backend).store(set.values, set.count, N).recall(probes, trials, { trace });
   }
   const model = m.kind === 'classical' ? new ClassicalHopfield({ threshold: m.threshold }, backend) : new DenseHopfield({ power: m.power, rectified: m.rectified }, backend);
   model.store(set.values, set.count, N);
-  return Array.from({ length: trials }, (_, t) => model.recall(probes.subarray(t * N, (t + 1) * N), { schedule: spec.schedule, seed: t, maxSweeps: spec.maxSweeps, trace }));
+  const out: RecallResult[] = [];
+  for (let t = 0; t < trials; t++) out.push(await model.recall(probes.subarray(t * N, (t + 1) * N), { schedule: spec.schedule, seed: t, maxSweeps: spec.maxSweeps, trace }));
+  return out;
 }
 
 /** Runs the lab end to end. */
@@ -60,7 +62,7 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
     for (const m of spec.models) {
       const label = modelLabel(m);
       const t = performance.now();
-      const [r] = recallAll(spec, m, backend, set, probes, 1, true);
+      const [r] = await recallAll(spec, m, backend, set, probes, 1, true);
       const seconds = (performance.now() - t) / 1000;
       const distances = Array.from({ length: set.count }, (_, mu) => hamming(r.state, set, mu));
       const nearest = distances.indexOf(Math.min(...distances));
@@ -93,7 +95,7 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
         const label = modelLabel(m);
         const bar = reporter.start(`${label} P=${P}`, 1);
         const t = performance.now();
-        const results = recallAll(spec, m, backend, set, probes, spec.trials, false);
+        const results = await recallAll(spec, m, backend, set, probes, spec.trials, false);
         const seconds = (performance.now() - t) / 1000;
         const dist = results.map((r, i) => hamming(r.state, set, targets[i]));
         const correct = dist.filter((d) => d === 0).length;

@@ -38,29 +38,29 @@ export class CompetingClassifier implements Model<{ rows: number }> {
   }
 
   /** One unsupervised step of the units per minibatch of the batch. */
-  learn(batch: RecordBatch, opts?: StepOptions): { rows: number } | Promise<{ rows: number }> {
+  learn(batch: RecordBatch, opts?: StepOptions): Promise<{ rows: number }> {
     return this.units.learn(batch, opts);
   }
 
   /** Fits the read-out on the units' currents of labelled data; returns the training predictions (computed from the same currents). */
-  fitHead(data: RecordBatch): { predicted: Int32Array; labels: Int32Array } {
+  async fitHead(data: RecordBatch): Promise<{ predicted: Int32Array; labels: Int32Array }> {
     const { x, y, rows, width } = checkedInputs(data, 'competing-units read-out', { classes: this.classes, checked: true, fix: '' });
     // The training currents serve both the fit and the train-error score: computed once.
-    const currents = this.units.transform({ values: x, rows, cols: width });
-    this.head = fitReadout(this.units.backend, currents, y, this.headSettings);
+    const currents = await this.units.transform({ values: x, rows, cols: width });
+    this.head = await fitReadout(this.units.backend, currents, y, this.headSettings);
     return { predicted: readoutPredict(this.head, currents), labels: y };
   }
 
   /** The read-out's class for each sample of the batch. */
-  predict(batch: RecordBatch): Int32Array {
+  predict(batch: RecordBatch): Promise<Int32Array> {
     const { x, rows, width } = checkedInputs(batch, 'competing-units predict', { checked: true, fix: '' });
     return this.predictMatrix({ values: x, rows, cols: width });
   }
 
   /** The read-out's class for each row of a matrix of inputs. */
-  predictMatrix(X: Matrix): Int32Array {
+  async predictMatrix(X: Matrix): Promise<Int32Array> {
     if (!this.head) throw new UsageError('competing-units: predict needs the read-out, which training fits');
-    return readoutPredict(this.head, this.units.transform(X));
+    return readoutPredict(this.head, await this.units.transform(X));
   }
 
   /** Units and read-out as one checkpoint. */

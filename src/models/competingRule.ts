@@ -38,7 +38,7 @@ export interface UpdateReport {
 }
 
 /** Applies one minibatch's update to `w` (hidden × width, in place) with the backend's `competingUpdate` kernel; `scratch` may be reused across calls. */
-export function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOptions, kernel: (args: CompetingUpdateArgs) => number, scratch?: UpdateScratch): UpdateReport {
+export async function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOptions, kernel: (args: CompetingUpdateArgs) => number | Promise<number>, scratch?: UpdateScratch): Promise<UpdateReport> {
   const { x, rows: B, width: D, delta } = o;
   const H = w.length / D;
   const s = scratch ?? new UpdateScratch();
@@ -84,7 +84,7 @@ export function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOptions, ker
   }
   hitStart[T] = 2 * B;
   const keep = o.weightDecay > 0 ? 1 - o.rate * o.weightDecay : 1;
-  const maxUpdate = kernel({ rows, count: T, width: D, theta: th, hitStart, hitSample: sample, hitCoef: coef, x, rate: o.rate, precision: o.precision, keep });
+  const maxUpdate = await kernel({ rows, count: T, width: D, theta: th, hitStart, hitSample: sample, hitCoef: coef, x, rate: o.rate, precision: o.precision, keep });
   if (!Number.isFinite(maxUpdate)) throw new RangeError(`the update is not finite (max |dW| = ${maxUpdate}): the weights or inputs have left float range (lower p or the initial weights' scale)`);
   if (keep !== 1) for (let k = 0; k < w.length; k++) w[k] *= keep; // untouched units decay here; touched ones in the kernel, from their old values
   for (let t = 0; t < T; t++) w.set(rows.subarray(t * D, (t + 1) * D), touched[t] * D);

@@ -150,12 +150,12 @@ export class CompetingUnits {
    * rate (streaming; a batch of exactly `batchSize` rows is one step). With `opts.workers` > 1 a
    * worker ranks each minibatch's second half.
    */
-  learn(batch: RecordBatch, opts: StepOptions = {}): { rows: number } | Promise<{ rows: number }> {
+  async learn(batch: RecordBatch, opts: StepOptions = {}): Promise<{ rows: number }> {
     const { x, rows, width } = checkedInputs(batch, 'competing-units learn', { range: [0, 1], checked: opts.validated, fix: RANGE_FIX });
     this.ensure(width);
     const lr = this.current?.lr ?? learningRateAt(this.options, this.epoch);
     if ((opts.workers ?? 1) > 1 && this.backend.threadable) return this.learnParallel(x, rows, width, lr);
-    this.steps(x, rows, width, lr);
+    await this.steps(x, rows, width, lr);
     return { rows };
   }
 
@@ -164,25 +164,25 @@ export class CompetingUnits {
     for (let at = 0; at < rows; at += this.options.batchSize) {
       const n = Math.min(this.options.batchSize, rows - at);
       const xb = x.subarray(at * width, (at + n) * width);
-      this.update(xb, await this.rankParallel(xb, n), lr);
+      await this.update(xb, await this.rankParallel(xb, n), lr);
     }
     return { rows };
   }
 
   /** One update per minibatch of `batchSize` rows, on this thread. */
-  private steps(x: Float32Array, rows: number, width: number, lr: number): void {
+  private async steps(x: Float32Array, rows: number, width: number, lr: number): Promise<void> {
     for (let at = 0; at < rows; at += this.options.batchSize) {
       const n = Math.min(this.options.batchSize, rows - at);
       const xb = x.subarray(at * width, (at + n) * width);
-      this.update(xb, this.rankLocal(xb, n), lr);
+      await this.update(xb, await this.rankLocal(xb, n), lr);
     }
   }
 
   /** One update per minibatch of `batchSize` rows of X at the current epoch's learning rate (the library's streaming call). */
-  partialFit(X: Matrix): this {
+  async partialFit(X: Matrix): Promise<this> {
     const x = checkMatrix(X, 'competing-units partialFit');
     this.ensure(X.cols);
-    this.steps(x, X.rows, X.cols, learningRateAt(this.options, this.epoch));
+    await this.steps(x, X.rows, X.cols, learningRateAt(this.options, this.epoch));
     return this;
   }
 
@@ -214,7 +214,7 @@ export class CompetingUnits {
   }
 
   /** Hidden currents (sign(W)·|W|^(p−1))·x per sample: rows × outputs, a fresh array. */
-  transform(X: Matrix): Matrix {
+  async transform(X: Matrix): Promise<Matrix> {
     const x = checkMatrix(X, 'competing-units transform');
     this.fitted('transform');
     if (X.cols !== this.widthState) throw new DataError(`competing-units transform: inputs have ${X.cols} columns, the model was fitted on ${this.widthState}`);
@@ -222,7 +222,7 @@ export class CompetingUnits {
     const out = new Float32Array(X.rows * H);
     for (let at = 0; at < X.rows; at += TRANSFORM_ROWS) {
       const n = Math.min(TRANSFORM_ROWS, X.rows - at);
-      out.set(this.currents(x.subarray(at * X.cols, (at + n) * X.cols), n), at * H);
+      out.set(await this.currents(x.subarray(at * X.cols, (at + n) * X.cols), n), at * H);
     }
     return { values: out, rows: X.rows, cols: H };
   }
@@ -234,8 +234,8 @@ export class CompetingUnits {
   }
 
   /** The most active hidden unit of each sample (the library's `predict` returns the currents: use `transform` for those). */
-  predict(X: Matrix): Int32Array {
-    const t = this.transform(X);
+  async predict(X: Matrix): Promise<Int32Array> {
+    const t = await this.transform(X);
     const out = new Int32Array(t.rows);
     for (let r = 0; r < t.rows; r++) {
       let best = -Infinity;
@@ -269,7 +269,7 @@ export class CompetingUnits {
     return model;
   }
 
-  private currents(x: Float32Array, rows: number): Float32Array {
+  private currents(x: Float32Array, rows: number): Float32Array | Promise<Float32Array> {
     return this.backend.run('competingCurrents', { wT: this.wpT!, hidden: this.options.outputs, x, rows, width: this.widthState! });
   }
 
@@ -281,7 +281,7 @@ export class CompetingUnits {
     const { outputs: hidden, k } = this.options;
     const D = this.widthState!;
     const remote = workers.run(xb.subarray(half * D, n * D), { kernels: this.backend.workerKernels, width: D, rows: n - half, wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
-    const local = rankRows(this.currents(xb.subarray(0, half * D), half), half, hidden, k);
+    const local = rankRows(await this.currents(xb.subarray(0, half * D), half), half, hidden, k);
     return concatRanks(local, await remote);
   }
 
@@ -292,16 +292,16 @@ export class CompetingUnits {
     return workers;
   }
 
-  private rankLocal(xb: Float32Array, n: number): Ranks {
-    return rankRows(this.currents(xb, n), n, this.options.outputs, this.options.k);
+  private async rankLocal(xb: Float32Array, n: number): Promise<Ranks> {
+    return rankRows(await this.currents(xb, n), n, this.options.outputs, this.options.k);
   }
 
-  private update(xb: Float32Array, ranks: Ranks, lr: number): void {
+  private async update(xb: Float32Array, ranks: Ranks, lr: number): Promise<void> {
     const o = this.options;
     const D = this.widthState!;
     let report;
     try {
-      report = applyUpdate(
+      report = await applyUpdate(
         this.w!,
         ranks,
         { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay },

@@ -112,11 +112,11 @@ export class DenseAmModel implements Model<DenseAmStep> {
    * the report holds the predictions made before it). With `opts.workers` > 1 the minibatch's
    * second half runs on a worker thread; the arithmetic is the same as on one.
    */
-  learn(batch: RecordBatch, opts: StepOptions = {}): DenseAmStep | Promise<DenseAmStep> {
+  async learn(batch: RecordBatch, opts: StepOptions = {}): Promise<DenseAmStep> {
     const { x, y } = this.inputs(batch, 'dense-am learn', true, opts.validated);
     const halves = splitRows(y.length);
     if (halves.length === 2 && (opts.workers ?? 1) > 1 && this.backend.threadable) return this.learnParallel(x, y, halves[1]);
-    return report(y, this.step(x, y, this.epoch));
+    return report(y, await this.step(x, y, this.epoch));
   }
 
   /** `learn` with the minibatch's second half on a worker thread. */
@@ -127,7 +127,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
     const { memories, power, lossPower } = this.settings;
     const task = { backend: this.backend.name, width: D, labels: y.slice(from, to), xi: this.xi!, classes: this.classes, memories, power, lossPower, temperature: this.temperatureAt(epoch) };
     const remote = this.workers.run(x.subarray(from * D, to * D), task);
-    const local = this.halfGradient(x, y, D, [0, from], epoch);
+    const local = await this.halfGradient(x, y, D, [0, from], epoch);
     return report(y, this.update([local, await remote], y.length, epoch));
   }
 
@@ -153,16 +153,14 @@ export class DenseAmModel implements Model<DenseAmStep> {
   }
 
   /** One minibatch update at `epoch`'s learning rate and temperature, on this thread; returns predictions made before it. */
-  step(x: Float32Array, y: Int32Array, epoch: number): Int32Array {
+  async step(x: Float32Array, y: Int32Array, epoch: number): Promise<Int32Array> {
     const D = this.ensure(x.length / y.length);
-    return this.update(
-      splitRows(y.length).map((half) => this.halfGradient(x, y, D, half, epoch)),
-      y.length,
-      epoch,
-    );
+    const parts: DenseAmPart[] = [];
+    for (const half of splitRows(y.length)) parts.push(await this.halfGradient(x, y, D, half, epoch));
+    return this.update(parts, y.length, epoch);
   }
 
-  private halfGradient(x: Float32Array, y: Int32Array, D: number, [from, to]: [number, number], epoch: number): DenseAmPart {
+  private halfGradient(x: Float32Array, y: Int32Array, D: number, [from, to]: [number, number], epoch: number): Promise<DenseAmPart> | DenseAmPart {
     return this.backend.run('denseAmGradient', {
       ...this.dims(x.subarray(from * D, to * D), to - from, D),
       targets: targets(y.subarray(from, to), this.classes),
@@ -188,12 +186,12 @@ export class DenseAmModel implements Model<DenseAmStep> {
   }
 
   /** Class activations Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n, classes × rows (tanh is monotone: the argmax is the prediction). */
-  activations(x: Float32Array, rows: number): Float32Array {
+  async activations(x: Float32Array, rows: number): Promise<Float32Array> {
     const D = this.ensure(x.length / rows);
     const out = new Float32Array(rows * this.classes);
     for (let at = 0; at < rows; at += PREDICT_ROWS) {
       const n = Math.min(PREDICT_ROWS, rows - at);
-      const a = this.backend.run('denseAmActivations', { ...this.dims(x.subarray(at * D, (at + n) * D), n, D), temperature: this.temperatureAt(this.epoch) });
+      const a = await this.backend.run('denseAmActivations', { ...this.dims(x.subarray(at * D, (at + n) * D), n, D), temperature: this.temperatureAt(this.epoch) });
       this.assertActivations(a, 'scoring');
       for (let c = 0; c < this.classes; c++) out.set(a.subarray(c * n, (c + 1) * n), c * rows + at);
     }
@@ -201,9 +199,9 @@ export class DenseAmModel implements Model<DenseAmStep> {
   }
 
   /** Predicted class per row: the largest activation. */
-  predict(batch: RecordBatch): Int32Array {
+  async predict(batch: RecordBatch): Promise<Int32Array> {
     const { x, rows } = this.inputs(batch, 'dense-am predict', false);
-    return argmaxColumns(this.activations(x, rows), this.classes, rows);
+    return argmaxColumns(await this.activations(x, rows), this.classes, rows);
   }
 
   /**
@@ -211,7 +209,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
    * the asynchronous dense update. Returns the label states (rows × classes, ±1) and the class:
    * the single unit at +1, or −1 when none or several are.
    */
-  complete(batch: RecordBatch, maxSweeps = 10): CompletedLabels {
+  complete(batch: RecordBatch, maxSweeps = 10): Promise<CompletedLabels> {
     const { x, rows } = this.inputs(batch, 'dense-am complete', false);
     const width = this.ensure(x.length / rows);
     return completeLabels(this.backend.tf, this.xi!, x, rows, { width, classes: this.classes, memories: this.settings.memories, power: this.settings.power, maxSweeps });

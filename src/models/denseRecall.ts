@@ -21,7 +21,7 @@ interface SettleOptions {
 }
 
 /** Settles the free units of each row of `state` (B × units, ±1 for free units) against memories `xi` (K × units). */
-function settleUnits(tf: TensorOps, xi: tfc.Tensor2D, state: Float32Array, rows: number, opts: SettleOptions): { state: Float32Array; sweeps: number; changed: number } {
+async function settleUnits(tf: TensorOps, xi: tfc.Tensor2D, state: Float32Array, rows: number, opts: SettleOptions): Promise<{ state: Float32Array; sweeps: number; changed: number }> {
   const [K, units] = xi.shape;
   const s = state.slice();
   let sweeps = 0;
@@ -41,7 +41,7 @@ function settleUnits(tf: TensorOps, xi: tfc.Tensor2D, state: Float32Array, rows:
         const power = (t: tfc.Tensor) => tf.pow(tf.div(t, top), opts.power);
         return tf.sum(tf.sub(power(up), power(down)), 0);
       });
-      const d = delta.dataSync();
+      const d = await delta.data();
       delta.dispose();
       for (let b = 0; b < rows; b++) {
         const next = d[b] > 0 ? 1 : d[b] < 0 ? -1 : s[b * units + i];
@@ -71,20 +71,20 @@ export interface CompletedLabels {
  * width, clamped) with its label units starting at −1, settled by the asynchronous dense update
  * over the memories (memories × (width + classes)).
  */
-export function completeLabels(
+export async function completeLabels(
   tf: TensorOps,
   memories: Float32Array,
   x: Float32Array,
   rows: number,
   o: { width: number; classes: number; memories: number; power: number; maxSweeps: number },
-): CompletedLabels {
+): Promise<CompletedLabels> {
   const D = o.width;
   const units = D + o.classes;
   const state = new Float32Array(rows * units).fill(-1);
   for (let r = 0; r < rows; r++) state.set(x.subarray(r * D, (r + 1) * D), r * units);
   const free = Array.from({ length: o.classes }, (_, c) => D + c);
   const xi = tf.tensor2d(memories, [o.memories, units]);
-  const settled = settleUnits(tf, xi, state, rows, { free, power: o.power, maxSweeps: o.maxSweeps });
+  const settled = await settleUnits(tf, xi, state, rows, { free, power: o.power, maxSweeps: o.maxSweeps });
   xi.dispose();
   const labels = new Float32Array(rows * o.classes);
   const predicted = new Int32Array(rows).fill(-1);

@@ -27,7 +27,7 @@ export class ClassicalHopfield extends StoredPatterns {
   }
 
   /** Recalls one probe (N values of ±1). */
-  recall(probe: Int8Array, opts: RecallOptions): RecallResult {
+  recall(probe: Int8Array, opts: RecallOptions): Promise<RecallResult> {
     return this.run(probe, { kind: 'classical', threshold: this.settings.threshold }, opts);
   }
 }

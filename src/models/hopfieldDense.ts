@@ -30,7 +30,7 @@ export class DenseHopfield extends StoredPatterns {
   }
 
   /** Recalls one probe (N values of ±1). */
-  recall(probe: Int8Array, opts: RecallOptions): RecallResult {
+  recall(probe: Int8Array, opts: RecallOptions): Promise<RecallResult> {
     return this.run(probe, { kind: 'dense', power: this.settings.power, rectified: this.settings.rectified }, opts);
   }
 }

@@ -48,7 +48,7 @@ export class ModernHopfield {
   }
 
   /** Recalls each probe (rows × N, ±1); with `trace`, records energy and Hamming distances after each step. */
-  recall(probes: Int8Array, rows: number, opts: { trace?: boolean } = {}): RecallResult[] {
+  async recall(probes: Int8Array, rows: number, opts: { trace?: boolean } = {}): Promise<RecallResult[]> {
     if (!this.X) throw new UsageError('modern: store patterns before recalling');
     if (probes.length !== rows * this.width) throw new DataError(`modern: ${probes.length} probe values do not make ${rows} probes of ${this.width} units`);
     const { count: P, width: N } = this;
@@ -81,8 +81,7 @@ export class ModernHopfield {
           const o = tf.matMul(s, Xt, false, true); // rows × P
           return [o, tf.matMul(tf.softmax(tf.mul(o, beta)), Xt)] as const; // rows × N
         });
-        const o = overlaps.dataSync() as Float32Array;
-        const n = next.dataSync() as Float32Array;
+        const [o, n] = (await Promise.all([overlaps.data(), next.data()])) as [Float32Array, Float32Array];
         tf.dispose([overlaps, next]);
         if (opts.trace && step === 0) record(state, o);
         for (let r = 0; r < rows; r++) {
@@ -96,7 +95,7 @@ export class ModernHopfield {
         }
         if (opts.trace) {
           const after = tf.tidy(() => tf.matMul(tf.tensor2d(state, [rows, N]), Xt, false, true));
-          record(state, after.dataSync() as Float32Array);
+          record(state, (await after.data()) as Float32Array);
           after.dispose();
         }
       }

@@ -14,8 +14,8 @@ import type { Learner } from '../operators/trainStep.js';
 export interface Classifier {
   /** Number of classes; predictions lie in [0, classes). */
   readonly classes: number;
-  /** One predicted class per row of `batch`. */
-  predict(batch: RecordBatch): Int32Array;
+  /** One predicted class per row of `batch` (asynchronous: a GPU backend reads its results back from the device). */
+  predict(batch: RecordBatch): Promise<Int32Array>;
 }
 
 /** A trainable classifier: learns step by step, predicts, and saves its state. */

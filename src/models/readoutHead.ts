@@ -37,7 +37,7 @@ export interface ReadoutState {
 const CHUNK = 2000;
 
 /** Fits the read-out on hidden currents (rows × hidden) and labels. */
-export function fitReadout(backend: Backend, currents: Matrix, labels: Int32Array, settings: ReadoutSettings): ReadoutState {
+export async function fitReadout(backend: Backend, currents: Matrix, labels: Int32Array, settings: ReadoutSettings): Promise<ReadoutState> {
   const { classes } = settings;
   if (!(settings.power > 0)) throw new UsageError(`readout: power must be > 0, got ${settings.power}`);
   if (!(settings.ridge > 0)) throw new UsageError(`readout: ridge must be > 0, got ${settings.ridge}`);
@@ -61,8 +61,7 @@ export function fitReadout(backend: Backend, currents: Matrix, labels: Int32Arra
       const a = tf.tensor2d(phiT, [F, n]);
       return [tf.matMul(a, tf.tensor2d(phi, [n, F])), tf.matMul(a, tf.tensor2d(y, [n, classes]))];
     });
-    const gv = g.dataSync();
-    const cv = c.dataSync();
+    const [gv, cv] = await Promise.all([g.data(), c.data()]);
     tf.dispose([g, c]);
     for (let k = 0; k < gram.length; k++) gram[k] += gv[k];
     for (let k = 0; k < xty.length; k++) xty[k] += cv[k];

@@ -57,7 +57,7 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
   if (threads <= 1) {
     for (const d of work) {
       const started = performance.now();
-      const r = opts.backend.run('trainPrototypes', {
+      const r = await opts.backend.run('trainPrototypes', {
         x: d.x,
         y: d.y,
         width: D,

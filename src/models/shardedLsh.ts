@@ -11,7 +11,7 @@
  * const report = await model.fit(train$, { epochs: 100, workers: 2 });
  * const accuracy = (await lastValueFrom(test$.pipe(evaluate(model)))).accuracy;
  */
-import { lastValueFrom, map, type Observable, type OperatorFunction } from 'rxjs';
+import { concatMap, lastValueFrom, type Observable, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
 import { features, gatherRows, intColumn, labels, withIntColumn } from '../data/batch.js';
@@ -92,10 +92,10 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
 
   /** An operator that adds the `shard` column with this model's router (e.g. to route clean data before adding noise); batches it already routed pass through. */
   route(): OperatorFunction<RecordBatch, RecordBatch> {
-    return map((batch) => {
+    return concatMap(async (batch) => {
       const router = this.routerFor(batch);
       if (intColumn(batch, 'shard') && shardColumnRouter(batch) === router.fingerprint) return batch;
-      return withIntColumn(batch, 'shard', routeRows(batch, router, this.backend), routerMetadata(router));
+      return withIntColumn(batch, 'shard', await routeRows(batch, router, this.backend), routerMetadata(router));
     });
   }
 
@@ -122,13 +122,13 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
    * `routeByShard`: they are gathered, and `flush` trains each shard on all of its rows. Without,
    * the batch is learnt at once in a single pass (see below).
    */
-  learn(batch: RecordBatch, opts?: StepOptions): ShardedLshStep {
-    if (opts?.epochs === undefined) return { samples: batch.numRows, predictions: this.learnPass(batch) };
+  async learn(batch: RecordBatch, opts?: StepOptions): Promise<ShardedLshStep> {
+    if (opts?.epochs === undefined) return { samples: batch.numRows, predictions: await this.learnPass(batch) };
     const f = features(batch, 'sharded-lsh fit');
     const y = labels(batch, 'sharded-lsh fit');
     checkSamples(f.values, f.width, y, batch, this.classes);
     this.gathered ??= { collector: new ShardCollector(this.settings.shards), started: performance.now() };
-    this.gathered.collector.add(f.values, f.width, y, this.shardsOf(batch));
+    this.gathered.collector.add(f.values, f.width, y, await this.shardsOf(batch));
     return { samples: batch.numRows };
   }
 
@@ -167,11 +167,11 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
    * prediction made just before training on it. A stream of batches learnt this way gives the
    * same model as `fit` with one epoch over the same samples in the same order.
    */
-  private learnPass(batch: RecordBatch): Int32Array {
+  private async learnPass(batch: RecordBatch): Promise<Int32Array> {
     const f = features(batch, 'sharded-lsh learn');
     const y = labels(batch, 'sharded-lsh learn');
     checkSamples(f.values, f.width, y, batch, this.classes);
-    const shard = this.shardsOf(batch);
+    const shard = await this.shardsOf(batch);
     const { shards, classes } = this.settings;
     const D = f.width;
     this.sums ??= new Float64Array(shards * classes * D);
@@ -186,7 +186,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
     for (const [s, rows] of rowsOf) {
       const x = gatherRows(f.values, D, rows, new Float32Array(rows.length * D));
       const visitPredictions = new Int32Array(rows.length);
-      this.backend.run('trainPrototypes', {
+      await this.backend.run('trainPrototypes', {
         x,
         y: Int32Array.from(rows, (r) => y[r]),
         width: D,
@@ -202,7 +202,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
   }
 
   /** Predicted class per row: the nearest prototype of the row's shard. */
-  predict(batch: RecordBatch): Int32Array {
+  async predict(batch: RecordBatch): Promise<Int32Array> {
     if (!this.sums || !this.counts) throw new UsageError('sharded-lsh: predict called before fit or load');
     const f = features(batch, 'sharded-lsh predict');
     assertFinite(f.values, f.width, batch, FINITE_FIX);
@@ -210,7 +210,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
       x: f.values,
       rows: f.rows,
       width: f.width,
-      groups: this.shardsOf(batch),
+      groups: await this.shardsOf(batch),
       sums: this.sums,
       counts: this.counts,
       classes: this.classes,
@@ -271,7 +271,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
   }
 
   /** Shard ids of a batch: its `shard` column if this model's router made it, else routed now. */
-  private shardsOf(batch: RecordBatch): Int32Array {
+  private async shardsOf(batch: RecordBatch): Promise<Int32Array> {
     const router = this.routerFor(batch);
     const column = intColumn(batch, 'shard');
     if (!column) return routeRows(batch, router, this.backend);

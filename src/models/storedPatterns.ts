@@ -38,7 +38,7 @@ export abstract class StoredPatterns {
     return this;
   }
 
-  protected run(probe: Int8Array, rule: RecallRule, o: RecallOptions): RecallResult {
+  protected async run(probe: Int8Array, rule: RecallRule, o: RecallOptions): Promise<RecallResult> {
     if (!this.patterns) throw new UsageError(`${this.who}: store patterns before recalling`);
     if (probe.length !== this.width) throw new DataError(`${this.who}: the probe has ${probe.length} units, the stored patterns ${this.width}`);
     const bad = probe.findIndex((v) => v !== 1 && v !== -1);

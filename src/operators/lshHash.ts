@@ -14,7 +14,7 @@
  * @param opts.bits number of planes (1–31); opts.shards number of shards; opts.seed or opts.planes
  * @returns an operator that adds (or replaces) the `shard` column
  */
-import { map, type OperatorFunction } from 'rxjs';
+import { concatMap, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { KernelRunner } from '../backends/backend.js';
 import { cpuReference } from '../backends/cpu/reference.js';
@@ -56,10 +56,10 @@ export function routerFromPlanes(planes: Float32Array, width: number, bits: numb
 }
 
 /** Shard of every row of a batch under `router`. */
-export function routeRows(batch: RecordBatch, router: LshRouter, backend: KernelRunner = cpuReference): Int32Array {
+export async function routeRows(batch: RecordBatch, router: LshRouter, backend: KernelRunner = cpuReference): Promise<Int32Array> {
   const f = features(batch, 'lshHash');
   if (f.width !== router.width) throw new DataError(`lshHash: features have width ${f.width}, the router was drawn for width ${router.width}`);
-  const codes = backend.run('lshCodes', { x: f.values, rows: f.rows, width: f.width, planes: router.planes, bits: router.bits });
+  const codes = await backend.run('lshCodes', { x: f.values, rows: f.rows, width: f.width, planes: router.planes, bits: router.bits });
   const shard = new Int32Array(f.rows);
   for (let i = 0; i < f.rows; i++) shard[i] = codes[i] % router.shards;
   return shard;
@@ -77,9 +77,9 @@ export function routerMetadata(router: LshRouter): Map<string, string> {
 export function lshHash(opts: LshHashOptions): OperatorFunction<RecordBatch, RecordBatch> {
   if (!('router' in opts)) checkSettings(opts.bits, opts.shards);
   let router = 'router' in opts ? opts.router : undefined;
-  return map((batch) => {
+  return concatMap(async (batch) => {
     if (!router && !('router' in opts)) router = createLshRouter(features(batch, 'lshHash').width, opts.bits, opts.shards, opts.seed);
-    return withIntColumn(batch, 'shard', routeRows(batch, router!, opts.backend), routerMetadata(router!));
+    return withIntColumn(batch, 'shard', await routeRows(batch, router!, opts.backend), routerMetadata(router!));
   });
 }
 

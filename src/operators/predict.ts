@@ -6,7 +6,7 @@
  * import { predict } from 'amem-flow';
  * test$.pipe(normalize({ range: [-1, 1] }), predict(model)); // each batch gains `pred`
  */
-import { map, type OperatorFunction } from 'rxjs';
+import { concatMap, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import { intColumn, withIntColumn } from '../data/batch.js';
 import { DataError } from '../util/errors.js';
@@ -15,14 +15,14 @@ import { DataError } from '../util/errors.js';
 export interface Predictor {
   /** Number of classes; predictions lie in [0, classes). */
   readonly classes: number;
-  /** One predicted class per row of `batch`. */
-  predict(batch: RecordBatch): Int32Array;
+  /** One predicted class per row of `batch` (a promise: device backends read results back asynchronously). */
+  predict(batch: RecordBatch): Promise<Int32Array>;
 }
 
 /** Adds (or replaces) the `pred` column with the model's class for each row. */
 export function predict(model: Predictor): OperatorFunction<RecordBatch, RecordBatch> {
-  return map((batch) => {
-    const pred = model.predict(batch);
+  return concatMap(async (batch) => {
+    const pred = await model.predict(batch);
     if (pred.length !== batch.numRows) throw new DataError(`predict: the model returned ${pred.length} predictions for ${batch.numRows} rows`);
     return withIntColumn(batch, 'pred', pred);
   });

@@ -28,9 +28,9 @@ export interface EpochAdapter<E extends { epoch: number }> {
   /** Trains `epochs` epochs (fresh, or on from a restored state), calling `onEpoch` after each. */
   train(data: RecordBatch, epochs: number, ctx: TrainContext, onEpoch: (summary: E) => Promise<void>): Promise<void>;
   /** The learning-curve row of an epoch (`seconds`: its training time), or undefined when it is not scored. */
-  row(summary: E, data: RecordBatch, seconds: number): EpochRow | undefined;
+  row(summary: E, data: RecordBatch, seconds: number): Promise<EpochRow | undefined> | EpochRow | undefined;
   /** A last row after training, when the last epoch was not scored. */
-  finalRow?(curve: readonly EpochRow[], data: RecordBatch): EpochRow | undefined;
+  finalRow?(curve: readonly EpochRow[], data: RecordBatch): Promise<EpochRow | undefined> | EpochRow | undefined;
   /** The progress-bar text of an epoch (`last`: the latest scored row). */
   progress(summary: E, last: EpochRow | undefined): string;
   /** The model's checkpoint (the trainer adds the curve). */
@@ -70,7 +70,7 @@ export async function trainInEpochs<E extends { epoch: number }>(adapter: EpochA
   };
   await adapter.train(data, schedule.epochs - adapter.epochsDone(), ctx, async (summary) => {
     const t = performance.now();
-    await score(adapter.row(summary, data, round((t - last) / 1000)), t);
+    await score(await adapter.row(summary, data, round((t - last) / 1000)), t);
     if (outDir) {
       saveCheckpoint(join(outDir, 'checkpoint.arrow'), checkpoint());
       // A redraw takes ~0.4 s (a quarter of an MNIST dense-am epoch): by default at most every 10 s (the run draws the final ones).
@@ -83,7 +83,7 @@ export async function trainInEpochs<E extends { epoch: number }>(adapter: EpochA
     last = performance.now();
   });
   const t = performance.now();
-  await score(adapter.finalRow?.(curve, data), t);
+  await score(await adapter.finalRow?.(curve, data), t);
   const seconds = (performance.now() - started) / 1000;
   const { done, ...outcome } = adapter.report({ curve, samples: data.numRows, seconds, scoringSeconds, resumedAt });
   bar.done(done);

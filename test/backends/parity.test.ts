@@ -34,17 +34,17 @@ const digits = mnistRows(3000);
 const testDigits = mnistRows(2000, { split: 'test' });
 const router = createLshRouter(784, 8, 50, 7);
 const ref = cpuReference;
-const codesOf = (x: Float32Array | Uint8Array, rows: number) => ref.run('lshCodes', { x, rows, width: 784, planes: router.planes, bits: 8 });
-const groups = Int32Array.from(codesOf(testDigits.x, 2000), (c) => c % 5);
-const trained = (() => {
+const codesOf = async (x: Float32Array | Uint8Array, rows: number) => await ref.run('lshCodes', { x, rows, width: 784, planes: router.planes, bits: 8 });
+const groups = Int32Array.from(await codesOf(testDigits.x, 2000), (c) => c % 5);
+const trained = await (async () => {
   const sums = new Float64Array(5 * 10 * 784);
   const counts = new Float64Array(50).fill(1);
-  const codes = codesOf(digits.x, 3000);
+  const codes = await codesOf(digits.x, 3000);
   for (let g = 0; g < 5; g++) {
     const rows = [...codes.keys()].filter((i) => codes[i] % 5 === g);
     const x = new Float32Array(rows.length * 784);
     rows.forEach((r, i) => x.set(digits.x.subarray(r * 784, (r + 1) * 784), i * 784));
-    ref.run('trainPrototypes', {
+    await ref.run('trainPrototypes', {
       x,
       y: Int32Array.from(rows, (r) => digits.y[r]),
       width: 784,
@@ -91,27 +91,27 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
       [noisy, 300],
     ] as const) {
       const args = { x: v, rows, width: 784, planes: router.planes, bits: 8 };
-      expect(firstDifference(run.run('lshCodes', args), ref.run('lshCodes', args))).toBe(-1);
+      expect(firstDifference(await run.run('lshCodes', args), await ref.run('lshCodes', args))).toBe(-1);
     }
   },
   async nearestPrototypes(run, exact) {
     const args = { x: testDigits.x, rows: 2000, width: 784, groups, sums: trained.sums, counts: trained.counts, classes: 10 };
-    const got = run.run('nearestPrototypes', args);
-    const want = ref.run('nearestPrototypes', args);
+    const got = await run.run('nearestPrototypes', args);
+    const want = await ref.run('nearestPrototypes', args);
     const differ = want.filter((v, i) => v !== got[i]).length;
     if (exact) expect(differ).toBe(0);
     else expect(differ / 2000).toBeLessThanOrEqual(0.001);
   },
   async trainPrototypes(run, exact) {
     const { x, y } = mnistRows(1500, { start: 5000 });
-    const train = (k: KernelRunner) => {
+    const train = async (k: KernelRunner) => {
       const sums = new Float64Array(7840);
       const counts = new Float64Array(10).fill(1);
-      const r = k.run('trainPrototypes', { x, y, width: 784, classes: 10, sums, counts, maxEpochs: 60, snapshotEpochs: [2] });
+      const r = await k.run('trainPrototypes', { x, y, width: 784, classes: 10, sums, counts, maxEpochs: 60, snapshotEpochs: [2] });
       return { sums, counts, r };
     };
-    const a = train(run);
-    const b = train(ref);
+    const a = await train(run);
+    const b = await train(ref);
     expect(Array.from(a.r.misses)).toEqual(Array.from(b.r.misses));
     if (exact) {
       expect(firstDifference(a.sums, b.sums)).toBe(-1);
@@ -121,17 +121,17 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
   },
   async denseAmActivations(run, exact, activate) {
     const { cpu, args } = await denseAmArgs();
-    const want = cpu.run('denseAmActivations', args);
+    const want = await cpu.run('denseAmActivations', args);
     await activate();
-    const got = run.run('denseAmActivations', args);
+    const got = await run.run('denseAmActivations', args);
     if (exact) expect(firstDifference(got, want)).toBe(-1);
     else expect(relativeError(got, want)).toBeLessThan(1e-4);
   },
   async denseAmGradient(run, exact, activate) {
     const { cpu, args } = await denseAmArgs();
-    const want = cpu.run('denseAmGradient', args);
+    const want = await cpu.run('denseAmGradient', args);
     await activate();
-    const got = run.run('denseAmGradient', args);
+    const got = await run.run('denseAmGradient', args);
     if (exact) expect(firstDifference(got.direction, want.direction)).toBe(-1);
     expect(relativeError(got.activations, want.activations)).toBeLessThan(1e-4);
     expect(relativeError(got.direction, want.direction)).toBeLessThan(1e-4);
@@ -143,8 +143,8 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     const wT = Float32Array.from({ length: 784 * H }, () => rng.normal());
     const x = Float32Array.from(digits.x.subarray(0, 60 * 784), (v) => v / 255);
     const args = { wT, hidden: H, x, rows: 60, width: 784 };
-    const got = run.run('competingCurrents', args);
-    const want = ref.run('competingCurrents', args);
+    const got = await run.run('competingCurrents', args);
+    const want = await ref.run('competingCurrents', args);
     if (exact) expect(firstDifference(got, want)).toBe(-1);
     for (let b = 0; b < 60; b++) {
       for (let h = 0; h < H; h++) {
@@ -164,13 +164,13 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
       const hitSample = Int32Array.from({ length: 20 }, () => rng.int(B));
       const hitCoef = Float64Array.from({ length: 20 }, (_, e) => (e % 2 ? -0.4 : 1));
       const theta = Float64Array.from({ length: T }, () => 5 * rng.float());
-      const update = (k: KernelRunner) => {
+      const update = async (k: KernelRunner) => {
         const r = rows.slice();
-        const m = k.run('competingUpdate', { rows: r, count: T, width: D, theta, hitStart, hitSample, hitCoef, x, rate: 0.02, precision: 1e-30, keep });
+        const m = await k.run('competingUpdate', { rows: r, count: T, width: D, theta, hitStart, hitSample, hitCoef, x, rate: 0.02, precision: 1e-30, keep });
         return { r, m };
       };
-      const a = update(run);
-      const b = update(ref);
+      const a = await update(run);
+      const b = await update(ref);
       expect(firstDifference(a.r, rows)).toBeGreaterThanOrEqual(0);
       if (exact) {
         expect(a.m).toBe(b.m);
@@ -189,7 +189,7 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     ] as const) {
       for (const schedule of ['async', 'sync'] as const) {
         const args = { patterns, count: P, width: N, probe, rule, schedule, seed: 7, maxSweeps: 20 };
-        expect(Array.from(run.run('hopfieldRecall', args).state)).toEqual(Array.from(ref.run('hopfieldRecall', args).state));
+        expect(Array.from((await run.run('hopfieldRecall', args)).state)).toEqual(Array.from((await ref.run('hopfieldRecall', args)).state));
       }
     }
   },

@@ -27,12 +27,12 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 describe('learning rule', () => {
-  it.each([2, 3])('matches a float64 transcription of the reference notebook after 8 updates on real MNIST (p = %i)', (p) => {
+  it.each([2, 3])('matches a float64 transcription of the reference notebook after 8 updates on real MNIST (p = %i)', async (p) => {
     const opts = { outputs: 30, batchSize: 100, p, k: 2, delta: 0.4, optimizer: { lr: 0.02, schedule: 'constant' as const }, randomState: 3 };
     const model = new CompetingUnits(opts, backend).initialize(784);
     const ref = Float64Array.from(model.weights);
     const data = first(800);
-    model.partialFit(data);
+    await model.partialFit(data);
     for (let b = 0; b < 8; b++) {
       referenceStep(ref, Float64Array.from(data.values.subarray(b * 100 * 784, (b + 1) * 100 * 784)), { H: 30, D: 784, B: 100, p, k: 2, delta: 0.4, lr: 0.02, prec: 1e-30 });
     }
@@ -48,8 +48,8 @@ describe('learning rule', () => {
     expect(Math.min(...norms)).toBeGreaterThan(0.995);
     expect(Math.max(...norms)).toBeLessThan(1.02); // measured 1.0114 here; 1.0000–1.0032 takes the full 200 epochs
     const test = mnistRows(2000, { split: 'test' });
-    const head = fitReadout(backend, model.transform(X), train.y, { classes: 10, power: 4.5, ridge: 1e-4, normalize: 'unit' });
-    const predicted = readoutPredict(head, model.transform({ values: scaled(test.x), rows: 2000, cols: 784 }));
+    const head = await fitReadout(backend, await model.transform(X), train.y, { classes: 10, power: 4.5, ridge: 1e-4, normalize: 'unit' });
+    const predicted = readoutPredict(head, await model.transform({ values: scaled(test.x), rows: 2000, cols: 784 }));
     const accuracy = predicted.filter((c, i) => c === test.y[i]).length / 2000;
     expect(accuracy).toBeGreaterThan(0.75); // measured 0.7855 with 30 units (100 units, 200 epochs, 60000 digits: 0.9368)
   }, 60_000);
@@ -66,7 +66,7 @@ describe('estimator API', () => {
     const t = await model.fitTransform(first(500));
     expect([t.rows, t.cols, t.values.length]).toEqual([500, 12, 6000]);
     expect(model.weights.length).toBe(12 * 784);
-    const winners = model.predict(first(500));
+    const winners = await model.predict(first(500));
     expect(winners.length).toBe(500);
     for (let r = 0; r < 500; r++) expect(t.values[r * 12 + winners[r]]).toBe(Math.max(...t.values.subarray(r * 12, (r + 1) * 12)));
     expect(model.history.map((h) => h.epoch)).toEqual([1, 2]);
@@ -80,7 +80,7 @@ describe('estimator API', () => {
     expect(Buffer.from(loaded.weights.buffer).equals(Buffer.from(model.weights.buffer))).toBe(true);
     expect(loaded.getParams()).toEqual(model.getParams());
     expect(loaded.epoch).toBe(3);
-    expect(maxDiff(loaded.transform(first(200)).values, model.transform(first(200)).values)).toBe(0);
+    expect(maxDiff((await loaded.transform(first(200))).values, (await model.transform(first(200))).values)).toBe(0);
     await model.train(first(1000), 1);
     await loaded.train(first(1000), 1);
     expect(maxDiff(loaded.weights, model.weights)).toBe(0);
@@ -127,9 +127,9 @@ describe('estimator API', () => {
     bad[1000] = Number.NaN;
     await expect(model.fit({ values: bad, rows: 200, cols: 784 })).rejects.toThrow(/row 1, column 216 is NaN/);
     await expect(model.fit({ values: new Float32Array(10), rows: 3, cols: 4 })).rejects.toThrow(/10 values do not make 3 rows × 4 columns/);
-    expect(() => model.transform(first(2))).toThrow(/call fit \(or load\) first/);
+    await expect(model.transform(first(2))).rejects.toThrow(/call fit \(or load\) first/);
     await model.fit(first(200));
-    expect(() => model.transform({ values: new Float32Array(20), rows: 2, cols: 10 })).toThrow(/10 columns, the model was fitted on 784/);
+    await expect(model.transform({ values: new Float32Array(20), rows: 2, cols: 10 })).rejects.toThrow(/10 columns, the model was fitted on 784/);
   });
 });
 
@@ -148,18 +148,18 @@ describe('traps seen in the plasticity C++ library', () => {
     expect(settling.history.slice(3).every((h) => h.maxChange === 0)).toBe(true);
   });
 
-  it('weight decay shrinks the weights (the right sign): an all-zero minibatch leaves W·(1 − ε·λ)', () => {
+  it('weight decay shrinks the weights (the right sign): an all-zero minibatch leaves W·(1 − ε·λ)', async () => {
     const model = new CompetingUnits({ outputs: 5, batchSize: 10, weightDecay: 0.5, optimizer: { lr: 0.1, schedule: 'constant' } }, backend).initialize(784);
     const before = model.weights;
-    model.partialFit({ values: new Float32Array(10 * 784), rows: 10, cols: 784 });
+    await model.partialFit({ values: new Float32Array(10 * 784), rows: 10, cols: 784 });
     const after = model.weights;
     for (let i = 0; i < before.length; i++) expect(after[i]).toBe(Math.fround(before[i] * (1 - 0.1 * 0.5)));
   });
 
-  it('guards a zero update: all-zero inputs leave the weights finite and unchanged', () => {
+  it('guards a zero update: all-zero inputs leave the weights finite and unchanged', async () => {
     const model = new CompetingUnits({ outputs: 5, batchSize: 10 }, backend).initialize(784);
     const before = model.weights;
-    model.partialFit({ values: new Float32Array(30 * 784), rows: 30, cols: 784 });
+    await model.partialFit({ values: new Float32Array(30 * 784), rows: 30, cols: 784 });
     expect(model.weights).toEqual(before);
   });
 
@@ -178,7 +178,7 @@ describe('traps seen in the plasticity C++ library', () => {
 
   it('returns fresh arrays: results stay valid after more training, a reset or a load', async () => {
     const model = await new CompetingUnits({ outputs: 8, numEpochs: 1 }, backend).fit(first(300));
-    const t = model.transform(first(50));
+    const t = await model.transform(first(50));
     const w = model.weights;
     const copy = t.values.slice();
     const wCopy = w.slice();

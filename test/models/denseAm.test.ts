@@ -38,7 +38,7 @@ describe.each(['cpu', 'wasm'] as const)('dense-am on %s', (name) => {
     backend = await createBackend(name);
   });
 
-  it("matches the seeds' float64 formulation (tiled, raw x^n, β = 1/T^n) update for update, with a temperature ramp", () => {
+  it("matches the seeds' float64 formulation (tiled, raw x^n, β = 1/T^n) update for update, with a temperature ramp", async () => {
     const K = 12;
     const Nc = 10;
     const B = 40;
@@ -52,7 +52,7 @@ describe.each(['cpu', 'wasm'] as const)('dense-am on %s', (name) => {
       const x = data.x.subarray(s * B * N, (s + 1) * B * N);
       const y = data.y.subarray(s * B, (s + 1) * B);
       const epoch = s; // a different temperature and learning rate at every step
-      const ours = model.step(x, y, epoch);
+      const ours = await model.step(x, y, epoch);
       const ref = seedStep(mem, vel, Float64Array.from(x), y, { K, N, Nc, n: 20, m: 30, T: model.temperatureAt(epoch), p: 0.6, lr: model.learningRateAt(epoch), prec: 1e-30 });
       expect(Array.from(ours)).toEqual(Array.from(ref));
       const m32 = model.memories();
@@ -62,25 +62,25 @@ describe.each(['cpu', 'wasm'] as const)('dense-am on %s', (name) => {
     expect(worst).toBeLessThan(1e-5);
   });
 
-  it("stays finite at the seeds' settings (K = 100, n = 20, m = 30, T = 540, minibatches of 1000) on real MNIST", () => {
+  it("stays finite at the seeds' settings (K = 100, n = 20, m = 30, T = 540, minibatches of 1000) on real MNIST", async () => {
     const model = new DenseAmModel(defaultDenseAmSettings({ classes: 10, seed: 1 }), backend);
     const data = digits(3000);
-    for (let s = 0; s < 3; s++) model.step(data.x.subarray(s * 1000 * N, (s + 1) * 1000 * N), data.y.subarray(s * 1000, (s + 1) * 1000), 0);
+    for (let s = 0; s < 3; s++) await model.step(data.x.subarray(s * 1000 * N, (s + 1) * 1000 * N), data.y.subarray(s * 1000, (s + 1) * 1000), 0);
     expect(finite(model.memories())).toBe(true);
-    expect(finite(model.activations(data.x.subarray(0, 500 * N), 500))).toBe(true);
+    expect(finite(await model.activations(data.x.subarray(0, 500 * N), 500))).toBe(true);
     const ckpt = model.toCheckpoint();
     expect(finite(ckpt.tensors.velocity.data)).toBe(true);
     expect(Number.isFinite(ckpt.settings.momentumLogScale)).toBe(true);
   });
 
-  it('stops with a clear error, leaving the memories as they were, when a setting overflows float32 (T = 0.001)', () => {
+  it('stops with a clear error, leaving the memories as they were, when a setting overflows float32 (T = 0.001)', async () => {
     const model = new DenseAmModel(defaultDenseAmSettings({ classes: 10, seed: 1, temperature: { start: 1e-3, end: 1e-3, rampEpochs: 0 } }), backend);
     const data = digits(200);
     model.initialize(N);
     const before = model.memories();
-    expect(() => model.step(data.x, data.y, 0)).toThrow(/class activations overflow float32 during a step in epoch 1 .*temperature 0.001 and power 20; raise model.temperature/);
+    await expect(model.step(data.x, data.y, 0)).rejects.toThrow(/class activations overflow float32 during a step in epoch 1 .*temperature 0.001 and power 20; raise model.temperature/);
     expect(model.memories()).toEqual(before);
-    expect(() => model.activations(data.x, 200)).toThrow(/overflow float32 during scoring/);
+    await expect(model.activations(data.x, 200)).rejects.toThrow(/overflow float32 during scoring/);
   });
 });
 
@@ -120,8 +120,8 @@ describe('dense-am training', () => {
     await model.fit(batchOf(data), { epochs: 6, batchSize: 50 });
     const test = digits(300, 5000, [3, 5, 8]);
     const batch = makeSampleBatch({ ids: Int32Array.from({ length: 300 }, (_, i) => i), x: test.x, y: test.y, info: { shape: [28, 28], range: [-1, 1], encoding: 'scaled' } });
-    const done = model.complete(batch);
-    const predicted = model.predict(batch);
+    const done = await model.complete(batch);
+    const predicted = await model.predict(batch);
     const agree = predicted.filter((p, i) => p === done.predicted[i]).length / 300;
     const correct = done.predicted.filter((p, i) => p === test.y[i]).length / 300;
     expect(agree).toBeGreaterThan(0.9);

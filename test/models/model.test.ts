@@ -67,12 +67,12 @@ describe('the model contract', () => {
     const minibatches = Array.from({ length: steps }, (_, i) => train.slice(i * 500, (i + 1) * 500));
     const reports = await lastValueFrom(from(minibatches).pipe(trainStep(model), toArray()));
     expect(reports).toHaveLength(steps);
-    if (model instanceof CompetingClassifier) model.fitHead(train);
+    if (model instanceof CompetingClassifier) await model.fitHead(train);
     const test = digits(500, range, 10000);
     const [scored] = await lastValueFrom(from([test]).pipe(predict(model), toArray()));
     const pred = predictions(scored, 'test');
     expect(Array.from(pred).every((p) => p >= 0 && p < model.classes)).toBe(true);
-    expect(firstDifference(restore(model).predict(test), pred)).toBe(-1);
+    expect(firstDifference(await restore(model).predict(test), pred)).toBe(-1);
   });
 
   it('dense-am: the graph epochSource → minibatch → trainStep(model), composed by hand, gives the model fit gives', async () => {

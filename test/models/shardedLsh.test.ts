@@ -78,7 +78,7 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
     expect(firstDifference(loaded.prototypes(), model.prototypes())).toBe(-1);
     expect(loaded.router!.fingerprint).toBe(model.router!.fingerprint);
     const batch = (await lastValueFrom(test()))!;
-    expect(firstDifference(loaded.predict(batch), model.predict(batch))).toBe(-1);
+    expect(firstDifference(await loaded.predict(batch), await model.predict(batch))).toBe(-1);
     writeFileSync(join(dir, 'cut.arrow'), readFileSync(path).subarray(0, 5000));
     expect(() => loadModel(join(dir, 'cut.arrow'), ShardedLshModel, cpuBackend)).toThrow(/truncated/);
   });
@@ -107,12 +107,12 @@ describe('sharded-lsh input checks', () => {
     await expect(m().fit(from([testBatch(3, { classes: 12, firstId: 9 })]), { epochs: 5, workers: 1 })).rejects.toThrow(/sample id 10: label 10 is outside \[0, 10\)/);
     await expect(m().fit(from([]), { epochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
     await expect(m().fit(from([testBatch(0)]), { epochs: 5, workers: 1 })).rejects.toThrow(/no samples/);
-    expect(() => m().predict(testBatch(1))).toThrow(/before fit or load/);
+    await expect(m().predict(testBatch(1))).rejects.toThrow(/before fit or load/);
     expect(() => new ShardedLshModel({ ...settings, shards: 300 }, cpuBackend)).toThrow(/shards must be in 1..2\^bits \(256\)/);
     const fitted = m();
     await fitted.fit(from([testBatch(5)]), { epochs: 5, workers: 1 });
     const wide = testBatch(1, { shape: [7] });
-    expect(() => fitted.predict(wide)).toThrow(/width 7, the model was built for width 6/);
+    await expect(fitted.predict(wide)).rejects.toThrow(/width 7, the model was built for width 6/);
     expect(features(withIntColumn(testBatch(1), 'shard', new Int32Array(1))).width).toBe(6);
   });
 });

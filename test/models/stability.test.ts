@@ -33,7 +33,7 @@ describe('sharded-lsh stays finite', () => {
     const model = new ShardedLshModel({ bits: 2, shards: 2, classes: 4, seed: 3 }, backend);
     await model.fit(from([huge]), { epochs: 50, workers: 1 });
     expect(allFinite(model.prototypes())).toBe(true);
-    const pred = model.predict(huge);
+    const pred = await model.predict(huge);
     expect(pred.every((p) => p >= 0 && p < 4)).toBe(true);
   });
 });

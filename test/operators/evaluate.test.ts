@@ -6,7 +6,7 @@ import { testBatch } from '../helpers/batches.js';
 import { expectPropagates, run } from '../helpers/streams.js';
 
 // Predicts the label, except that class 2 is always predicted as 0.
-const oracle: Classifier = { classes: 3, predict: (b) => labels(b).map((y) => (y === 2 ? 0 : y)) };
+const oracle: Classifier = { classes: 3, predict: async (b) => labels(b).map((y) => (y === 2 ? 0 : y)) };
 
 describe('evaluate', () => {
   it('emits running accuracy and a confusion matrix per batch', async () => {
@@ -35,7 +35,7 @@ describe('evaluate', () => {
       },
     };
     await expect(run(evaluate(broken), [testBatch(2)])).rejects.toThrow('model exploded');
-    await expect(run(evaluate({ classes: 2, predict: (b) => new Int32Array(b.numRows) }), [testBatch(3)])).rejects.toThrow(/label 2 is outside \[0, 2\)/);
-    await expect(run(evaluate({ classes: 3, predict: () => new Int32Array(1) }), [testBatch(3)])).rejects.toThrow(/returned 1 predictions for 3 rows/);
+    await expect(run(evaluate({ classes: 2, predict: async (b) => new Int32Array(b.numRows) }), [testBatch(3)])).rejects.toThrow(/label 2 is outside \[0, 2\)/);
+    await expect(run(evaluate({ classes: 3, predict: async () => new Int32Array(1) }), [testBatch(3)])).rejects.toThrow(/returned 1 predictions for 3 rows/);
   });
 });

@@ -19,7 +19,7 @@ import { startEmitter } from '../helpers/emitter.js';
 import { testBatch } from '../helpers/batches.js';
 
 const settings = { bits: 8, shards: 50, classes: 10, seed: Rng.deriveSeed(12, 'model') };
-const online = (m: ShardedLshModel): OnlineModel => ({ classes: m.classes, learn: (b) => m.learn(b).predictions!, checkpoint: () => m.toCheckpoint() });
+const online = (m: ShardedLshModel): OnlineModel => ({ classes: m.classes, learn: async (b) => (await m.learn(b)).predictions!, checkpoint: () => m.toCheckpoint() });
 const opts = (outDir: string) => ({ window: 1000, checkpointEvery: 10, outDir, steps: identity, reporter: silentReporter });
 
 describe('online learning from a stream', () => {
@@ -31,12 +31,12 @@ describe('online learning from a stream', () => {
     expect(await emitter.exited).toBe(0);
     expect(report.counters).toMatchObject({ received: 60000, trained: 60000, dead_lettered: 0, duplicates_skipped: 0 });
     const test = makeSampleBatch(loadMnist('test'));
-    const predicted = model.predict(test);
+    const predicted = await model.predict(test);
     const accuracy = predicted.filter((p, i) => p === loadMnist('test').y[i]).length / 10000;
     expect(accuracy).toBeGreaterThanOrEqual(0.875);
     const batch = new ShardedLshModel(settings, backend);
     await batch.fit(arraysSource(loadMnist('train')), { epochs: 1, workers: 2 });
-    expect(firstDifference(batch.predict(test), predicted)).toBe(-1);
+    expect(firstDifference(await batch.predict(test), predicted)).toBe(-1);
     expect(firstDifference(batch.prototypes(), model.prototypes())).toBe(-1);
     // Prequential accuracy is the one-epoch run's online error, counted sample by sample.
     const fit = await new ShardedLshModel(settings, backend).fit(arraysSource(loadMnist('train')), { epochs: 1, workers: 1 });
@@ -92,10 +92,10 @@ describe('online learning from a stream', () => {
     const model = new ShardedLshModel(settings, await createBackend('wasm'));
     const slow: OnlineModel = {
       ...online(model),
-      learn(b) {
+      async learn(b) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a model that takes 5 ms more per batch
         learned += b.numRows;
-        return model.learn(b).predictions!;
+        return (await model.learn(b)).predictions!;
       },
     };
     const report = await learnOnline(await openSource(emitter.url), slow, opts(mkdtempSync(join(tmpdir(), 'amem-slow-'))));

@@ -9,25 +9,24 @@ import { engineOf, type DenseAmArgs, type DenseAmGradient, type DenseAmGradientA
 const tensors = (tf: TensorOps, a: DenseAmArgs) => ({ xi: tf.tensor2d(a.xi, [a.memories, a.width + a.classes]), x: tf.tensor2d(a.x, [a.rows, a.width]) });
 
 /** Device `denseAmActivations`: the class activations of a batch as tfjs ops. */
-export function denseAmActivations(args: DenseAmArgs, ctx: KernelContext): Float32Array {
+export async function denseAmActivations(args: DenseAmArgs, ctx: KernelContext): Promise<Float32Array> {
   const tf = engineOf(ctx, 'denseAmActivations');
   const out = tf.tidy(() => {
     const { xi, x } = tensors(tf, args);
     return classActivations(tf, xi, x, args.classes, args.power, args.temperature);
   });
-  const values = out.dataSync() as Float32Array;
+  const values = (await out.data()) as Float32Array;
   out.dispose();
   return values;
 }
 
 /** Device `denseAmGradient`: activations and the descent direction of a minibatch as tfjs ops. */
-export function denseAmGradient(args: DenseAmGradientArgs, ctx: KernelContext): DenseAmGradient {
+export async function denseAmGradient(args: DenseAmGradientArgs, ctx: KernelContext): Promise<DenseAmGradient> {
   const tf = engineOf(ctx, 'denseAmGradient');
   const { xi, x } = tensors(tf, args);
   const t = tf.tensor2d(args.targets, [args.classes, args.rows]);
-  const g = lossGradient(tf, xi, x, t, { classes: args.classes, n: args.power, m: args.lossPower, T: args.temperature });
-  const activations = g.activations.dataSync() as Float32Array;
-  const direction = g.direction.dataSync() as Float32Array;
+  const g = await lossGradient(tf, xi, x, t, { classes: args.classes, n: args.power, m: args.lossPower, T: args.temperature });
+  const [activations, direction] = (await Promise.all([g.activations.data(), g.direction.data()])) as [Float32Array, Float32Array];
   tf.dispose([xi, x, t, g.activations, g.direction]);
   return { activations, direction, logScale: g.logScale };
 }
@@ -41,13 +40,13 @@ function classActivations(tf: TensorOps, xi: tfc.Tensor2D, x: tfc.Tensor2D, clas
 }
 
 /** One minibatch's activations (before the update) and the descent direction of the loss Σ (c − t)^(2m). */
-function lossGradient(
+async function lossGradient(
   tf: TensorOps,
   xi: tfc.Tensor2D,
   x: tfc.Tensor2D,
   targets: tfc.Tensor2D,
   opts: { classes: number; n: number; m: number; T: number },
-): { activations: tfc.Tensor2D; direction: tfc.Tensor2D; logScale: number } {
+): Promise<{ activations: tfc.Tensor2D; direction: tfc.Tensor2D; logScale: number }> {
   const { classes, n, m, T } = opts;
   const out = tf.tidy(() => {
     const { ra, rz } = rescaledOverlaps(tf, xi, x, classes, T);
@@ -66,7 +65,7 @@ function lossGradient(
     const dLab = tf.sub(tf.mul(tf.transpose(tf.sum(gp, 2)), 2), tf.sum(h, 1, true)); // K × Nc
     return { activations: act, direction: tf.concat([dPix, dLab], 1) as tfc.Tensor2D, emax };
   });
-  const emax = out.emax.dataSync()[0];
+  const emax = (await out.emax.data())[0];
   out.emax.dispose();
   return { activations: out.activations, direction: out.direction, logScale: directionLogScale(n, m, T, emax) };
 }

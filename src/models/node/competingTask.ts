@@ -27,6 +27,6 @@ export default async function run(task: CompetingTask): Promise<Ranks | undefine
   const kernels = await hostKernels(task.kernels); // the kernel module is imported once per thread
   if (task.warm) return undefined;
   const x = new Float32Array(task.x, 0, task.rows * task.width);
-  const currents = kernels.run('competingCurrents', { wT: new Float32Array(task.wT), hidden: task.hidden, x, rows: task.rows, width: task.width });
+  const currents = await kernels.run('competingCurrents', { wT: new Float32Array(task.wT), hidden: task.hidden, x, rows: task.rows, width: task.width });
   return rankRows(currents, task.rows, task.hidden, task.k);
 }

@@ -31,7 +31,7 @@ export default async function run(task: TrainPrototypesTask): Promise<TrainProto
   const kernels = await hostKernels(task.kernels); // the kernel module is imported once per thread
   let last = 0;
   const started = performance.now();
-  const result = kernels.run('trainPrototypes', {
+  const result = await kernels.run('trainPrototypes', {
     ...task.args,
     onEpoch: task.progress
       ? (epoch: number, misses: number) => {

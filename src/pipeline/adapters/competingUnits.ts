@@ -58,8 +58,8 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     }
     return files;
   };
-  const scoreRow = (epoch: number, data: Parameters<CompetingClassifier['fitHead']>[0]): EpochRow => {
-    const { predicted, labels } = clf.fitHead(data);
+  const scoreRow = async (epoch: number, data: Parameters<CompetingClassifier['fitHead']>[0]): Promise<EpochRow> => {
+    const { predicted, labels } = await clf.fitHead(data);
     let wrong = 0;
     for (let i = 0; i < labels.length; i++) if (predicted[i] !== labels[i]) wrong++;
     return { epoch, train_error: wrong / labels.length };

@@ -21,7 +21,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
     classes: model.classes,
     online: {
       classes: model.classes,
-      learn: (batch) => model.learn(batch).predictions!,
+      learn: async (batch) => (await model.learn(batch)).predictions!,
       checkpoint: () => model.toCheckpoint(),
       restore(ckpt, path) {
         const restored = ShardedLshModel.fromCheckpoint(ckpt, model.backend, path);

@@ -2,11 +2,11 @@
 import { engineOf, type CompetingCurrentsArgs, type KernelContext } from '../../kernel.js';
 
 /** The hidden currents of a minibatch, on the device. */
-export function competingCurrents({ wT, hidden, x, rows, width }: CompetingCurrentsArgs, ctx: KernelContext): Float32Array {
+export async function competingCurrents({ wT, hidden, x, rows, width }: CompetingCurrentsArgs, ctx: KernelContext): Promise<Float32Array> {
   const tf = engineOf(ctx, 'competingCurrents');
   // One rows × width by width × hidden product on the device (dense; rounding differs from the host kernels').
   const out = tf.tidy(() => tf.matMul(tf.tensor2d(x, [rows, width]), tf.tensor2d(wT, [width, hidden])));
-  const currents = out.dataSync() as Float32Array;
+  const currents = (await out.data()) as Float32Array;
   out.dispose();
   return currents;
 }

@@ -2,7 +2,7 @@
 import { engineOf, type KernelContext, type LshCodesArgs } from '../../kernel.js';
 
 /** The sign-bit codes of each row, on the device. */
-export function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs, ctx: KernelContext): Uint32Array {
+export async function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs, ctx: KernelContext): Promise<Uint32Array> {
   const tf = engineOf(ctx, 'lshCodes');
   const codes = tf.tidy(() => {
     const proj = tf.matMul(tf.tensor2d(Float32Array.from(x), [rows, width]), tf.tensor2d(planes, [bits, width]), false, true);
@@ -12,7 +12,7 @@ export function lshCodes({ x, rows, width, planes, bits }: LshCodesArgs, ctx: Ke
     );
     return tf.sum(tf.mul(tf.cast(tf.greater(proj, 0), 'int32'), weights), 1);
   });
-  const out = Uint32Array.from(codes.dataSync());
+  const out = Uint32Array.from(await codes.data());
   codes.dispose();
   return out;
 }
