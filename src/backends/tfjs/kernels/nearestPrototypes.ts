@@ -1,8 +1,11 @@
 /** Device `nearestPrototypes` as tfjs ops: scores ‖M_c‖² − 2 M_c·x in float32 (a near-tie can resolve differently from the float64 reference; the equivalence suite bounds how often). */
 import { engineOf, type KernelContext, type NearestPrototypesArgs } from '../../kernel.js';
 
+/** Rows per device pass: bounds the gathered candidates at CHUNK_ROWS·K·width floats (80 MB for MNIST). */
+const CHUNK_ROWS = 2560;
+
 /** The nearest prototype of each row, on the device. */
-export function nearestPrototypes({ x, rows, width, groups, sums, counts, classes: K }: NearestPrototypesArgs, ctx: KernelContext): Int32Array {
+export async function nearestPrototypes({ x, rows, width, groups, sums, counts, classes: K }: NearestPrototypesArgs, ctx: KernelContext): Promise<Int32Array> {
   const tf = engineOf(ctx, 'nearestPrototypes');
   const G = counts.length / K;
   const protos = new Float32Array(G * K * width);
@@ -16,22 +19,26 @@ export function nearestPrototypes({ x, rows, width, groups, sums, counts, classe
     }
     norms[gc] = s;
   }
-  // Row i's candidates are columns groups[i]·K + c of the rows × (G·K) product: one flat gather.
-  const pick = new Int32Array(rows * K);
-  const norm = new Float32Array(rows * K);
-  for (let i = 0; i < rows; i++) {
-    for (let c = 0; c < K; c++) {
-      const gc = (groups ? groups[i] : 0) * K + c;
-      pick[i * K + c] = i * G * K + gc;
-      norm[i * K + c] = norms[gc];
-    }
+  // Row i's K candidates are prototype rows groups[i]·K + c: gathered on the device, then one
+  // batched (1 × width)·(width × K) product per row — K·width multiply-adds a row, not G·K·width.
+  const out = new Int32Array(rows);
+  const protoT = tf.tensor2d(protos, [G * K, width]);
+  const normT = tf.tensor1d(norms);
+  for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, rows - r0);
+    const pick = new Int32Array(n * K);
+    for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) pick[i * K + c] = (groups ? groups[r0 + i] : 0) * K + c;
+    const best = tf.tidy(() => {
+      const idx = tf.tensor1d(pick, 'int32');
+      const cand = tf.reshape(tf.gather(protoT, idx), [n, K, width]);
+      const xs = tf.tensor3d(Float32Array.from(x.subarray(r0 * width, (r0 + n) * width)), [n, 1, width]);
+      const mine = tf.reshape(tf.matMul(xs, cand, false, true), [n, K]);
+      return tf.argMin(tf.sub(tf.reshape(tf.gather(normT, idx), [n, K]), tf.mul(mine, 2)), 1);
+    });
+    out.set(await best.data(), r0);
+    best.dispose();
   }
-  const best = tf.tidy(() => {
-    const dots = tf.matMul(tf.tensor2d(Float32Array.from(x), [rows, width]), tf.tensor2d(protos, [G * K, width]), false, true);
-    const mine = tf.reshape(tf.gather(tf.reshape(dots, [rows * G * K]), tf.tensor1d(pick, 'int32')), [rows, K]);
-    return tf.argMin(tf.sub(tf.tensor2d(norm, [rows, K]), tf.mul(mine, 2)), 1);
-  });
-  const out = Int32Array.from(best.dataSync());
-  best.dispose();
+  protoT.dispose();
+  normT.dispose();
   return out;
 }
