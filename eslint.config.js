@@ -23,7 +23,7 @@ const LAYERS = [
 const NODE_ONLY = ['node:*', 'piscina'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'runs/', 'src/backends/wasm/assembly/', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['node_modules/', 'runs/', 'src/backends/wasm/assembly/', 'examples/browser/dist/', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -20,6 +20,7 @@ export { routeByShard, shardOf } from './operators/routeByShard.js';
 export { minibatch, type MinibatchOptions } from './operators/minibatch.js';
 export { epochSource, epochOrder, type EpochSourceOptions } from './operators/epochSource.js';
 export { collectBatch } from './io/collect.js';
+export { readArrowStream, type ArrowBytes } from './io/arrowStream.js';
 export { evaluate, score, type Evaluation } from './operators/evaluate.js';
 export { predict, type Predictor } from './operators/predict.js';
 export { trainStep, type Learner, type StepOptions } from './operators/trainStep.js';

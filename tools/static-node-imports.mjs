@@ -16,7 +16,12 @@ while (queue.length > 0) {
   for (const imp of inputs[file]?.imports ?? []) {
     if (imp.kind !== 'import-statement' && imp.kind !== 'require-call') continue;
     if (imp.external && !imp.path.startsWith('node:')) {
-      packages.add(imp.path.split('/').slice(0, imp.path.startsWith('@') ? 2 : 1).join('/'));
+      packages.add(
+        imp.path
+          .split('/')
+          .slice(0, imp.path.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
       continue;
     }
     if (imp.path.startsWith('node:')) {

@@ -6,7 +6,7 @@
  */
 import { BACKEND_NAMES, BackendUnavailable, type Backend, type BackendDefinition, type BackendName } from './backend.js';
 import type { KernelContext, KernelName } from './kernel.js';
-import { loadKernelModule } from './kernelModules.js';
+import { loadKernelModule, markKernelModuleLoaded } from './kernelModules.js';
 import { gapsOf, getKernel } from './registry.js';
 import { UsageError } from '../util/errors.js';
 
@@ -18,6 +18,8 @@ export interface BackendStatus {
   /** The tfjs engine it runs tensor ops on ('' when unavailable). */
   engine: string;
   reason?: string;
+  /** Whether `--backend auto` takes it (the first available backend not too slow to be picked). */
+  auto: boolean;
   gaps: Partial<Record<KernelName, string>>;
 }
 
@@ -26,7 +28,7 @@ export async function createBackend(name: BackendName | 'auto'): Promise<Backend
   if (name === 'auto') {
     for (const candidate of BACKEND_NAMES) {
       try {
-        return await load(candidate);
+        return await load(candidate, true);
       } catch (err) {
         if (!(err instanceof BackendUnavailable)) throw err;
       }
@@ -42,10 +44,31 @@ export async function createBackend(name: BackendName | 'auto'): Promise<Backend
   }
 }
 
-async function load(name: BackendName): Promise<Backend> {
+const provided = new Map<BackendName, BackendDefinition>();
+
+/**
+ * Makes backends available without importing their folders by name (a bundle cannot follow
+ * `import('./' + name)`): the browser entry passes the definitions it bundles, having imported
+ * their `kernels.ts` too. Other backends stay unavailable there.
+ */
+export function provideBackends(defs: BackendDefinition[]): void {
+  for (const def of defs) {
+    provided.set(def.name, def);
+    markKernelModuleLoaded(def.name);
+  }
+}
+
+async function definition(name: BackendName): Promise<BackendDefinition> {
+  const def = provided.get(name);
+  if (def) return def;
+  if (provided.size > 0) throw new BackendUnavailable(name, `this bundle includes only ${[...provided.keys()].join(', ')}`);
   const path = `./${name}/index.js`;
-  const def = ((await import(/* @vite-ignore */ path)) as { default: BackendDefinition }).default;
-  const engine = await def.load();
+  return ((await import(/* @vite-ignore */ path)) as { default: BackendDefinition }).default;
+}
+
+async function load(name: BackendName, auto = false): Promise<Backend> {
+  const def = await definition(name);
+  const engine = await def.load({ auto });
   await loadKernelModule(name);
   const current = (): string | null => engine.engine().backendName as string | null;
   const backend: Backend = {
@@ -86,13 +109,21 @@ export async function listBackends(): Promise<BackendStatus[]> {
   const tf = await import('@tensorflow/tfjs-core');
   const before = tf.engine().backendName as string | null;
   const out: BackendStatus[] = [];
+  let autoFound = false;
   for (const name of BACKEND_NAMES) {
     try {
       const b = await load(name);
-      out.push({ name, available: true, description: b.description, engine: b.engine, gaps: b.gaps });
+      const auto: boolean =
+        !autoFound &&
+        (await load(name, true).then(
+          () => true,
+          (err: unknown) => (err instanceof BackendUnavailable ? false : Promise.reject(err)),
+        ));
+      autoFound ||= auto;
+      out.push({ name, available: true, description: b.description, engine: b.engine, auto, gaps: b.gaps });
     } catch (err) {
       if (!(err instanceof BackendUnavailable)) throw err;
-      out.push({ name, available: false, description: '', engine: '', reason: err.reason, gaps: {} });
+      out.push({ name, available: false, description: '', engine: '', reason: err.reason, auto: false, gaps: {} });
     }
   }
   if (before && tf.getBackend() !== before) await tf.setBackend(before);

@@ -5,8 +5,16 @@
 import type { BackendName, KernelRunner } from './backend.js';
 import { getKernel } from './registry.js';
 
+const bundled = new Set<BackendName>();
+
+/** Records that `<name>/kernels.ts` was imported statically (a bundle), so it is not imported by path. */
+export function markKernelModuleLoaded(name: BackendName): void {
+  bundled.add(name);
+}
+
 /** Imports `<name>/kernels.ts`, which registers that backend's kernels. */
 export async function loadKernelModule(name: BackendName): Promise<void> {
+  if (bundled.has(name)) return;
   const path = `./${name}/kernels.js`;
   await import(/* @vite-ignore */ path);
 }

@@ -145,9 +145,8 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
       async () => {
         const { listBackends } = await import('../backends/index.js');
         const all = await listBackends();
-        const auto = all.find((b) => b.available)?.name;
         for (const b of all) {
-          const state = b.available ? `available${b.name === auto ? ' (auto)' : ''}` : 'unavailable';
+          const state = b.available ? `available${b.auto ? ' (auto)' : ''}` : 'unavailable';
           io.out(`${b.name.padEnd(7)} ${state.padEnd(17)} ${b.available ? b.description : b.reason}\n`);
           for (const [kernel, where] of Object.entries(b.gaps)) io.out(`${''.padEnd(26)}${kernel}: ${where}\n`);
         }

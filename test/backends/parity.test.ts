@@ -27,6 +27,7 @@ import { addNoise } from '../../src/operators/addNoise.js';
 import { createLshRouter } from '../../src/operators/lshHash.js';
 import { Rng } from '../../src/util/random.js';
 import { mnistRows } from '../helpers/mnist.js';
+import { deferredReason } from '../helpers/softwareAdapter.js';
 import { firstDifference } from '../helpers/arrays.js';
 
 const EPS = 2 ** -23;
@@ -216,6 +217,10 @@ function parity(label: string, runner: () => KernelRunner, configs: () => Return
 const statuses = await listBackends();
 const others = statuses.filter((s) => s.name !== 'cpu');
 describe.each(others.map((s) => [s.available ? s.name : `${s.name} (unavailable: ${s.reason})`, s] as const))('backend %s kernels', (_label, status) => {
+  if (deferredReason(status)) {
+    it.skip(`runs in npm run test:webgpu (${deferredReason(status)})`, () => {});
+    return;
+  }
   let backend: Backend;
   beforeAll(async () => {
     if (status.available) backend = await createBackend(status.name);

@@ -74,20 +74,30 @@ describe('amem-flow CLI', () => {
     expect(r.out).toContain('train.epochs = 7');
   });
 
-  it('lists backends: cpu and wasm available, GPU backends unavailable with the reason', async () => {
+  it('lists backends: cpu and wasm available (wasm for auto), webgpu on the software adapter but never auto, gpu unavailable with the reason', async () => {
     const r = await cli('backends');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^wasm\s+available \(auto\)/m);
     expect(r.out).toMatch(/^cpu\s+available\s+tfjs cpu ops/m);
     expect(r.out).toMatch(/^gpu\s+unavailable\s+@tensorflow\/tfjs-node-gpu is not installed; install it with .*CUDA 11.2 and cuDNN 8.1/m);
-    expect(r.out).toMatch(/^webgpu\s+unavailable\s+webgpu and @tensorflow\/tfjs-backend-webgpu not installed/m);
+    // After `npm run setup:webgpu` (.ci/run runs it) SwiftShader sits in .cache/webgpu; before it, the reason names that command.
+    if (existsSync('.cache/webgpu/vk_swiftshader_icd.json')) expect(r.out).toMatch(/^webgpu\s+available\s+tfjs webgpu ops on Dawn, SwiftShader.*\(software adapter\)$/m);
+    else expect(r.out).toMatch(/^webgpu\s+unavailable\s+.*npm run setup:webgpu/m);
+  });
+
+  it.skipIf(existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1'))('without the software adapter, says why webgpu is unavailable and which command fixes it', async () => {
+    // VK_ICD_FILENAMES is what the in-process webgpu backend set when it found the adapter.
+    const { VK_ICD_FILENAMES: _set, ...env } = process.env;
+    const { stdout } = await exec(process.execPath, ['bin/amem-flow.js', 'backends'], { env: { ...env, AMEM_FLOW_WEBGPU_DIR: join(tmpdir(), 'amem-no-webgpu') } });
+    expect(stdout).toMatch(/^webgpu\s+unavailable\s+no Vulkan loader \(libvulkan.so.1\) and no GPU adapter; run 'npm run setup:webgpu'/m);
+    expect(stdout).toMatch(/^wasm\s+available \(auto\)/m);
   });
 
   it('fails fast on --backend gpu without tfjs-node-gpu, with the install advice and what is available', async () => {
     const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
     const r = await cli('run', 'pipelines/sharded-mnist.ts', '--backend', 'gpu', '--out', out);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/backend 'gpu' is unavailable: .*npm i @tensorflow\/tfjs-node-gpu@4.22.0.*CUDA 11.2 and cuDNN 8.1.*Available here: wasm, cpu/);
+    expect(r.err).toMatch(/backend 'gpu' is unavailable: .*npm i @tensorflow\/tfjs-node-gpu@4.22.0.*CUDA 11.2 and cuDNN 8.1.*Available here: (webgpu, )?wasm, cpu, f64/);
     expect(readdirSync(out)).toEqual([]); // failed before any work: nothing written
   });
 

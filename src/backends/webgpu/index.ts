@@ -1,48 +1,57 @@
 /**
- * The `webgpu` backend: tfjs's WebGPU backend driven in Node by Dawn (the `webgpu` npm package,
- * which ships its own binaries), a GPU path where CUDA 11 / libtensorflow 2.9 is not an option.
- * Both packages are optional peers loaded only when asked for.
+ * The `webgpu` backend: tfjs's WebGPU backend. In a browser it uses the page's `navigator.gpu`; in
+ * Node, Dawn (the `webgpu` npm package), on a GPU through Vulkan, Metal or D3D12, or on the
+ * software adapter `npm run setup:webgpu` unpacks (SwiftShader: correct, slow — for tests, never
+ * picked by `auto`). Both packages are optional peers loaded only when asked for.
  *
- * As with `gpu`, hashing and nearest-prototype search run on the device and the sequential shard
- * trainer runs on the host with the wasm kernels.
+ * As with `gpu`, hashing, nearest-prototype search, the Dense AM step and the competing currents
+ * run on the device; the sequential kernels run on the host with the wasm kernels.
  */
 import { BackendUnavailable, type BackendDefinition } from '../backend.js';
-import { importOptional, isInstalled } from '../node/optionalPackage.js';
 
-const PACKAGES = ['webgpu', '@tensorflow/tfjs-backend-webgpu'] as const;
+interface BrowserGpu {
+  requestAdapter(): Promise<{ info?: { description?: string; vendor?: string; architecture?: string; isFallbackAdapter?: boolean } } | null>;
+}
 
-interface Dawn {
-  create(flags: string[]): { requestAdapter(): Promise<unknown> };
-  globals: Record<string, unknown>;
+const DESCRIPTION = 'tfjs webgpu ops';
+
+/** The adapter's name, from the browser's own WebGPU or from Dawn in Node. */
+async function adapter(allowSoftware: boolean): Promise<string> {
+  const nav = (globalThis as { navigator?: { gpu?: BrowserGpu } }).navigator;
+  if (typeof process === 'undefined' || !process.versions?.node) {
+    const found = await nav?.gpu?.requestAdapter();
+    if (!found) throw new BackendUnavailable('webgpu', 'this browser offers no WebGPU adapter (navigator.gpu is missing or found no device)');
+    const i = found.info ?? {};
+    const software = i.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${i.vendor} ${i.architecture} ${i.description}`);
+    const name = `${i.description || [i.vendor, i.architecture].filter(Boolean).join(' ') || 'browser adapter'}${software ? ' (software adapter)' : ''}`;
+    if (software && !allowSoftware) throw new BackendUnavailable('webgpu', `this browser's only adapter is ${name}, slower than wasm, so 'auto' skips it`);
+    return name;
+  }
+  const dawnModule = './node/dawn.js';
+  const { installDawn } = (await import(/* @vite-ignore */ dawnModule)) as typeof import('./node/dawn.js');
+  return `Dawn, ${(await installDawn(allowSoftware)).name}`;
 }
 
 const webgpu: BackendDefinition = {
   name: 'webgpu',
-  description: 'tfjs webgpu ops on Dawn (webgpu npm package)',
+  description: DESCRIPTION,
   tfjsBackend: 'webgpu',
   threadable: false,
   workerKernels: 'wasm',
-  /** Loads the optional packages and starts the engine, or explains why it cannot run here. */
-  async load() {
-    const missing = PACKAGES.filter((p) => !isInstalled(p));
-    if (missing.length > 0) {
+  /** Finds an adapter, then starts tfjs's webgpu engine on it, or explains why it cannot run here. */
+  async load(opts = {}) {
+    const where = await adapter(opts.auto !== true);
+    try {
+      await import('@tensorflow/tfjs-backend-webgpu');
+    } catch (err) {
       throw new BackendUnavailable(
         'webgpu',
-        `${missing.join(' and ')} not installed; install with 'npm i webgpu @tensorflow/tfjs-backend-webgpu@4.22.0' on a machine with a Vulkan, Metal or D3D12 GPU`,
+        `@tensorflow/tfjs-backend-webgpu could not be loaded (${(err as Error).message.split('\n')[0]}); install it with 'npm i @tensorflow/tfjs-backend-webgpu@4.22.0'`,
       );
     }
-    const dawn = await importOptional<Dawn>('webgpu');
-    Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]);
-    const g = globalThis as { navigator?: { gpu?: unknown } };
-    if (!g.navigator) g.navigator = {};
-    g.navigator.gpu = gpu;
-    if (!(await gpu.requestAdapter())) {
-      throw new BackendUnavailable('webgpu', 'Dawn found no GPU adapter (it needs the Vulkan loader libvulkan.so.1 and a GPU driver on Linux, Metal on macOS, D3D12 on Windows)');
-    }
-    await importOptional('@tensorflow/tfjs-backend-webgpu');
     const tf = await import('@tensorflow/tfjs-core');
-    if (!(await tf.setBackend('webgpu'))) throw new BackendUnavailable('webgpu', "tfjs's webgpu backend did not initialise on the adapter Dawn found");
+    if (!(await tf.setBackend('webgpu'))) throw new BackendUnavailable('webgpu', `tfjs's webgpu backend did not initialise on ${where}`);
+    this.description = `${DESCRIPTION} on ${where}`;
     return tf;
   },
 };

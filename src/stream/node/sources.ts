@@ -18,7 +18,7 @@ import { open } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordBatch } from 'apache-arrow';
-import { arrowBatches } from '../../io/node/arrowBatches.js';
+import { arrowBatches } from '../../io/arrowBatches.js';
 import { tcpAddress } from './tcpAddress.js';
 import { makeSampleBatch } from '../../data/batch.js';
 import { loadIdxPair } from '../../io/node/idxSource.js';

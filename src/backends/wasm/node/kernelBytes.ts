@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 const KERNELS_WASM = new URL('../kernels.wasm', import.meta.url);
 
 /** The module's bytes; throws, saying how to build them, when missing. */
-export function readKernelBytes(): Uint8Array {
+export function readKernelBytes(): Uint8Array<ArrayBuffer> {
   try {
     return readFileSync(KERNELS_WASM);
   } catch {

@@ -4,10 +4,11 @@
  * counts in a file's footer and, on a corrupt message, re-read the same block forever; here a
  * file is read whole (its size bounds the memory) and its record batches are decoded one by one
  * from the footer's list, each checked, while streams are decoded as they arrive. FlatBuffers
- * vector lengths are checked by `arrowGuard`.
+ * vector lengths are checked by `arrowGuard`. Node-free: the Node reader and a browser's fetch
+ * both decode through it.
  */
 import { RecordBatchReader, type RecordBatch, type RecordBatchFileReader } from 'apache-arrow';
-import '../arrowGuard.js';
+import './arrowGuard.js';
 
 /** What the decoder saw, for messages after it ends. */
 export interface ArrowReadState {
@@ -30,7 +31,7 @@ export async function* arrowBatches(bytes: AsyncIterable<Uint8Array>, state: Arr
     head.push(next.value);
     have += next.value.length;
   }
-  const first = Buffer.concat(head);
+  const first = concatBytes(head);
   const rest = (async function* () {
     if (first.length > 0) yield first;
     for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
@@ -38,7 +39,7 @@ export async function* arrowBatches(bytes: AsyncIterable<Uint8Array>, state: Arr
   if (first.length >= MAGIC.length && MAGIC.every((b, i) => first[i] === b)) {
     const chunks: Uint8Array[] = [];
     for await (const chunk of rest) chunks.push(chunk);
-    yield* fileBatches(Buffer.concat(chunks), state);
+    yield* fileBatches(concatBytes(chunks), state);
     return;
   }
   for await (const reader of RecordBatchReader.readAll(rest) as AsyncIterable<AsyncIterable<RecordBatch> & { schema?: unknown }>) {
@@ -64,4 +65,16 @@ function* fileBatches(bytes: Uint8Array, state: ArrowReadState): Generator<Recor
     state.batches++;
     yield batch;
   }
+}
+
+/** The chunks joined into one array (the chunk itself when there is only one). */
+function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
