@@ -132,13 +132,13 @@ describe('dense-am training', () => {
 
   it('rejects raw pixels, labels outside the classes and a width change, saying how to fix them', async () => {
     const model = new DenseAmModel(settings(), backend);
-    expect(() => model.learn(testBatch(4))).toThrow(/features are in \[0, 255\]; the Dense AM expects \[-1, 1\]: add \{ op: 'normalize'/);
+    await expect(model.learn(testBatch(4))).rejects.toThrow(/features are in \[0, 255\]; the Dense AM expects \[-1, 1\]: add \{ op: 'normalize'/);
     const scaled = (await lastValueFrom(of(testBatch(4, { classes: 5, firstId: 10 })).pipe(normalize())))!;
-    expect(() => model.learn(scaled)).toThrow(/sample id 13: label 3 is outside \[0, 3\)/);
+    await expect(model.learn(scaled)).rejects.toThrow(/sample id 13: label 3 is outside \[0, 3\)/);
     const ok = (await lastValueFrom(of(testBatch(4, { classes: 3 })).pipe(normalize())))!;
-    model.learn(ok);
+    await model.learn(ok);
     const wide = (await lastValueFrom(of(testBatch(2, { shape: [7], classes: 3 })).pipe(normalize())))!;
-    expect(() => model.learn(wide)).toThrow(/width 7, the model was built for width 6/);
+    await expect(model.learn(wide)).rejects.toThrow(/width 7, the model was built for width 6/);
     expect(() => new DenseAmModel({ ...settings(), power: 1.5 }, backend)).toThrow(/power n must be an integer >= 2/);
   });
 });
