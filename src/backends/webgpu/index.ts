@@ -8,9 +8,10 @@
  * run on the device; the sequential kernels run on the host with the wasm kernels.
  */
 import { BackendUnavailable, type BackendDefinition } from '../backend.js';
+import { describeAdapter, type GpuAdapterInfo } from './adapterInfo.js';
 
 interface BrowserGpu {
-  requestAdapter(): Promise<{ info?: { description?: string; vendor?: string; architecture?: string; isFallbackAdapter?: boolean } } | null>;
+  requestAdapter(): Promise<{ info?: GpuAdapterInfo } | null>;
 }
 
 const DESCRIPTION = 'tfjs webgpu ops';
@@ -21,9 +22,7 @@ async function adapter(allowSoftware: boolean): Promise<string> {
   if (typeof process === 'undefined' || !process.versions?.node) {
     const found = await nav?.gpu?.requestAdapter();
     if (!found) throw new BackendUnavailable('webgpu', 'this browser offers no WebGPU adapter (navigator.gpu is missing or found no device)');
-    const i = found.info ?? {};
-    const software = i.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${i.vendor} ${i.architecture} ${i.description}`);
-    const name = `${i.description || [i.vendor, i.architecture].filter(Boolean).join(' ') || 'browser adapter'}${software ? ' (software adapter)' : ''}`;
+    const { name, software } = describeAdapter(found.info ?? {}, 'browser adapter');
     if (software && !allowSoftware) throw new BackendUnavailable('webgpu', `this browser's only adapter is ${name}, slower than wasm, so 'auto' skips it`);
     return name;
   }

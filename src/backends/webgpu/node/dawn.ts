@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BackendUnavailable } from '../../backend.js';
+import { describeAdapter, type AdapterInfo, type GpuAdapterInfo } from '../adapterInfo.js';
 import { importOptional, isInstalled } from '../../node/optionalPackage.js';
 
 interface Dawn {
@@ -15,13 +16,7 @@ interface Dawn {
   globals: Record<string, unknown>;
 }
 interface GPU {
-  requestAdapter(): Promise<{ info?: { description?: string; architecture?: string; isFallbackAdapter?: boolean } } | null>;
-}
-
-/** The adapter Dawn found: its name and whether it is a software (CPU) implementation. */
-export interface AdapterInfo {
-  name: string;
-  software: boolean;
+  requestAdapter(): Promise<{ info?: GpuAdapterInfo } | null>;
 }
 
 /** Where `npm run setup:webgpu` puts the software adapter (AMEM_FLOW_WEBGPU_DIR overrides it). */
@@ -90,7 +85,5 @@ async function findAdapter(): Promise<AdapterInfo> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   g.navigator ??= {};
   g.navigator.gpu = gpu;
-  const info = adapter.info ?? {};
-  const software = info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture} ${info.description}`);
-  return { name: `${info.description ?? info.architecture ?? 'unnamed adapter'}${software ? ' (software adapter)' : ''}`, software };
+  return describeAdapter(adapter.info ?? {}, 'unnamed adapter');
 }
