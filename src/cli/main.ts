@@ -79,7 +79,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           if (args.resume && args.out && resolve(args.out) !== resolve(args.resume)) throw new UsageError('--resume DIR writes to DIR; drop --out or give the same folder');
           const outDir = resolve(args.resume ?? args.out ?? `runs/${spec.name}`);
           (await import('../io/node/outputFolder.js')).prepareOutputFolder(outDir, args.resume ? '--resume' : '--out');
-          const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet });
+          const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet, write: io.err });
           // Online runs stop gracefully on SIGINT/SIGTERM: finish the batch, write a checkpoint.
           const stop = new AbortController();
           const onSignal = (signal: NodeJS.Signals) => {

@@ -10,12 +10,15 @@ export interface CliReporterOptions {
   /** Draw live progress bars (only on a terminal). */
   interactive: boolean;
   quiet: boolean;
+  /** Where progress bars draw (a terminal). */
   stream?: NodeJS.WriteStream;
+  /** Where phase lines, messages and warnings go (default: `stream`). */
+  write?: (text: string) => void;
 }
 
 /** A reporter for the CLI. */
-export function createCliReporter({ interactive, quiet, stream = process.stderr }: CliReporterOptions): Reporter {
-  const line = (text: string) => stream.write(`${text}\n`);
+export function createCliReporter({ interactive, quiet, stream = process.stderr, write = (text) => stream.write(text) }: CliReporterOptions): Reporter {
+  const line = (text: string) => write(`${text}\n`);
   return {
     start(phase, total): Progress {
       const startedAt = performance.now();

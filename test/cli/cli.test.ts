@@ -4,25 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 
 const exec = promisify(execFile);
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), interactive: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(argv);
 
 describe('amem-flow CLI', () => {
   it('prints help for the program and each command', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    expect(top.out).toMatch(/run <pipeline>[\s\S]*describe <pipeline>[\s\S]*backends/);
+    expect(top.stdout).toMatch(/run <pipeline>[\s\S]*describe <pipeline>[\s\S]*backends/);
     const run = await cli('run', '--help');
-    for (const option of ['--set', '--seed', '--backend', '--out', '--check', '--quiet', '--json']) expect(run.out).toContain(option);
+    for (const option of ['--set', '--seed', '--backend', '--out', '--check', '--quiet', '--json']) expect(run.stdout).toContain(option);
   });
 
   it.each([
@@ -50,39 +44,39 @@ describe('amem-flow CLI', () => {
   ])('exits 2 on a usage error, before running anything: %j', async (argv, message) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
-    expect(r.err.match(/amem-flow:/g)).toHaveLength(1);
-    expect(r.out).toBe(''); // nothing ran: no progress, no results
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.match(/amem-flow:/g)).toHaveLength(1);
+    expect(r.stdout).toBe(''); // nothing ran: no progress, no results
   });
 
   it('prints its version, a completion script, and the backend choices in run --help', async () => {
     const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
-    for (const flag of ['--version', '-v']) expect((await cli(flag)).out.trim()).toBe(version);
+    for (const flag of ['--version', '-v']) expect((await cli(flag)).stdout.trim()).toBe(version);
     const completion = await cli('completion');
     expect(completion.code).toBe(0);
-    expect(completion.out).toMatch(/amem-flow completion >> ~\/\.bashrc|_amem-flow_yargs_completions|_amem_flow/);
-    expect((await cli('run', '--help')).out).toMatch(/--backend[\s\S]*\[choices: "auto", "gpu", "webgpu", "wasm", "cpu", "f64"\]/);
+    expect(completion.stdout).toMatch(/amem-flow completion >> ~\/\.bashrc|_amem-flow_yargs_completions|_amem_flow/);
+    expect((await cli('run', '--help')).stdout).toMatch(/--backend[\s\S]*\[choices: "auto", "gpu", "webgpu", "wasm", "cpu", "f64"\]/);
   });
 
   it('describes a pipeline: graph and resolved settings', async () => {
     const r = await cli('describe', 'pipelines/sharded-mnist.ts', '--set', 'train.epochs=7');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(
+    expect(r.stdout).toMatch(
       /train: mnist train \(60000 samples\) → route\(bits=8 shards=50 seed=\d+\) \[lshCodes\] → routeByShard → trainStep\(epochs=7 workers=auto curveEpochs=auto\) \[trainPrototypes\]/,
     );
-    expect(r.out).toMatch(/evaluate test\+noise: mnist test \(10000 samples\) → route \[lshCodes\] → addNoise\(kind=pm1 seed=\d+\) → predict \[lshCodes, nearestPrototypes\] → score\(classes=10\)/);
-    expect(r.out).toContain('train.epochs = 7');
+    expect(r.stdout).toMatch(/evaluate test\+noise: mnist test \(10000 samples\) → route \[lshCodes\] → addNoise\(kind=pm1 seed=\d+\) → predict \[lshCodes, nearestPrototypes\] → score\(classes=10\)/);
+    expect(r.stdout).toContain('train.epochs = 7');
   });
 
   it('lists backends: cpu and wasm available (wasm for auto), webgpu on the software adapter but never auto, gpu unavailable with the reason', async () => {
     const r = await cli('backends');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^wasm\s+available \(auto\)/m);
-    expect(r.out).toMatch(/^cpu\s+available\s+tfjs cpu ops/m);
-    expect(r.out).toMatch(/^gpu\s+unavailable\s+@tensorflow\/tfjs-node-gpu is not installed; install it with .*CUDA 11.2 and cuDNN 8.1/m);
+    expect(r.stdout).toMatch(/^wasm\s+available \(auto\)/m);
+    expect(r.stdout).toMatch(/^cpu\s+available\s+tfjs cpu ops/m);
+    expect(r.stdout).toMatch(/^gpu\s+unavailable\s+@tensorflow\/tfjs-node-gpu is not installed; install it with .*CUDA 11.2 and cuDNN 8.1/m);
     // After `npm run setup:webgpu` (.ci/run runs it) SwiftShader sits in .cache/webgpu; before it, the reason names that command.
-    if (existsSync('.cache/webgpu/vk_swiftshader_icd.json')) expect(r.out).toMatch(/^webgpu\s+available\s+tfjs webgpu ops on Dawn, SwiftShader.*\(software adapter\)$/m);
-    else expect(r.out).toMatch(/^webgpu\s+unavailable\s+.*npm run setup:webgpu/m);
+    if (existsSync('.cache/webgpu/vk_swiftshader_icd.json')) expect(r.stdout).toMatch(/^webgpu\s+available\s+tfjs webgpu ops on Dawn, SwiftShader.*\(software adapter\)$/m);
+    else expect(r.stdout).toMatch(/^webgpu\s+unavailable\s+.*npm run setup:webgpu/m);
   });
 
   it.skipIf(existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1'))('without the software adapter, says why webgpu is unavailable and which command fixes it', async () => {
@@ -97,7 +91,7 @@ describe('amem-flow CLI', () => {
     const out = mkdtempSync(join(tmpdir(), 'amem-cli-'));
     const r = await cli('run', 'pipelines/sharded-mnist.ts', '--backend', 'gpu', '--out', out);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/backend 'gpu' is unavailable: .*npm i @tensorflow\/tfjs-node-gpu@4.22.0.*CUDA 11.2 and cuDNN 8.1.*Available here: (webgpu, )?wasm, cpu, f64/);
+    expect(r.stderr).toMatch(/backend 'gpu' is unavailable: .*npm i @tensorflow\/tfjs-node-gpu@4.22.0.*CUDA 11.2 and cuDNN 8.1.*Available here: (webgpu, )?wasm, cpu, f64/);
     expect(readdirSync(out)).toEqual([]); // failed before any work: nothing written
   });
 
@@ -141,6 +135,6 @@ describe('amem-flow CLI', () => {
     );
     // 500 digits, one epoch: test accuracy far below the full run's bound of 0.895.
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/error: \d+ expected result\(s\) missed: .*evaluations.test.accuracy/);
+    expect(r.stderr).toMatch(/error: \d+ expected result\(s\) missed: .*evaluations.test.accuracy/);
   });
 });

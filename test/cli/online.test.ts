@@ -11,10 +11,16 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/io/node/checkpointFile.js';
 import { readStreamState } from '../../src/stream/node/onlineLearner.js';
+import { runCli } from '../helpers/cli.js';
 import { startEmitter } from '../helpers/emitter.js';
 
 const exec = promisify(execFile);
-const cli = (args: string[]) => exec(process.execPath, ['bin/amem-flow.js', ...args], { env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 26 });
+// Runs that need no process of their own (no signal, pipe or stdin) go through the CLI in this process.
+const cli = async (args: string[]) => {
+  const r = await runCli(args);
+  if (r.code !== 0) throw new Error(`amem-flow ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r;
+};
 // Runs here are about streams, not figures: no PNGs (each memories figure costs about a second).
 const QUIET = ['--quiet', '--set', 'outputs.plots=false'];
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `amem-${name}-`));
@@ -112,11 +118,7 @@ describe('online runs from the CLI', () => {
   });
 
   it('rejects bad stream options with exit code 2 and a clear message', async () => {
-    const fail = (args: string[]) =>
-      cli(args).then(
-        () => ({ code: 0, stderr: '' }),
-        (e: { code: number; stderr: string }) => e,
-      );
+    const fail = runCli;
     // Independent commands: started together, checked each.
     const [noise, resume, refused, badTimeout, batchResume] = await Promise.all([
       fail(['emit', 'mnist:train', '--noise', 'salt']),
