@@ -88,12 +88,14 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
     const rows: Record<string, unknown>[] = [];
     const byModel = new Map<string, string[]>();
     const points: { x: number; y: number; series: string }[] = [];
+    // One bar for the whole sweep, one step per (model, P) cell.
+    const bar = reporter.start('capacity', spec.counts.length * spec.models.length);
+    let cells = 0;
     for (const P of spec.counts) {
       const set = await storedPatterns(spec, P);
       const { probes, targets } = await corruptedProbes(set, spec.seed, spec.trials, spec.flip);
       for (const m of spec.models) {
         const label = modelLabel(m);
-        const bar = reporter.start(`${label} P=${P}`, 1);
         const t = performance.now();
         const results = await recallAll(spec, m, backend, set, probes, spec.trials, false);
         const seconds = (performance.now() - t) / 1000;
@@ -104,9 +106,10 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
         rows.push({ model: label, patterns: P, exact_fraction: correct / spec.trials, mean_hamming: round(meanHamming, 3), ms_per_recall: round((1000 * seconds) / spec.trials, 3) });
         points.push({ x: P, y: correct / spec.trials, series: label });
         byModel.set(label, [...(byModel.get(label) ?? []), `${P}: ${(correct / spec.trials).toFixed(2)}`]);
-        bar.done(`exact ${correct}/${spec.trials}, mean Hamming ${meanHamming.toFixed(1)}`);
+        bar.update(++cells, `${label} P=${P}: exact ${correct}/${spec.trials}, mean Hamming ${meanHamming.toFixed(1)}`);
       }
     }
+    bar.done(`${cells} cells (${spec.models.length} models × ${spec.counts.length} counts) of ${spec.trials} trials`);
     for (const [label, cells] of byModel) summary.push([`${label} (P: exact)`, cells.join(', ')]);
     training = { trials: spec.trials, flip: spec.flip, table: rows };
     if (opts.outDir && spec.outputs.plots) files.push(await capacityFigure(opts.outDir, points, spec));

@@ -25,6 +25,8 @@ export interface ImageGridOptions {
   zoom?: number;
   /** Gap between tiles in screen pixels (default 2). */
   gap?: number;
+  /** `diverging`: the |value| drawn at full colour, larger ones clipped (default max |v|). */
+  limit?: number;
 }
 
 /** Encodes the tiles as PNG bytes. */
@@ -67,7 +69,7 @@ function colorMap(values: ArrayLike<number>, opts: ImageGridOptions): (v: number
     hi = Math.max(hi, values[k]);
   }
   if (opts.scale === 'diverging') {
-    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    const m = opts.limit ?? (Math.max(Math.abs(lo), Math.abs(hi)) || 1);
     return (v) => {
       const t = Math.max(-1, Math.min(1, v / m));
       // white at 0, saturating to blue (negative) or red (positive)

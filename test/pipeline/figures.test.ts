@@ -28,6 +28,9 @@ describe('dense-am figures', () => {
     for (const name of ['memories.png', 'curve.png']) {
       expect(isPng(join(out, name)), name).toBe(true);
       expect(files).toContain(join(out, name));
+      // Its Vega-Lite spec with the data, for notebooks and the dashboard.
+      const spec = JSON.parse(readFileSync(join(out, name.replace('.png', '.vl.json')), 'utf8'));
+      expect(spec.$schema).toMatch(/vega-lite/);
     }
     // A 10×10 grid of 28×28 tiles at 2× zoom, plus the colour bar and title.
     expect(statSync(join(out, 'memories.png')).size).toBeGreaterThan(20_000);
@@ -37,6 +40,23 @@ describe('dense-am figures', () => {
     const out = await run(['outputs.plots=false']);
     expect(existsSync(join(out, 'memories.png')) || existsSync(join(out, 'curve.png'))).toBe(false);
     expect(existsSync(join(out, 'checkpoint.arrow'))).toBe(true);
+  });
+});
+
+describe('sharded-mnist figures', () => {
+  it('draws the 50 × 10 prototypes with a column per shard and a row per class, small enough to open on a laptop', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'amem-figures-sharded-'));
+    const spec = resolveAny(applySettings(await loadPipelineFile('pipelines/sharded-mnist.ts'), ['data.trainSize=2000', 'data.testSize=200', 'train.epochs=3', 'expect={}']), 'sharded-mnist.ts');
+    await runAny(spec, { outDir: out });
+    const png = readFileSync(join(out, 'memories.png'));
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    // It was 1352 × 5858 px and 3 MB.
+    expect(width).toBeLessThanOrEqual(1800);
+    expect(height).toBeLessThanOrEqual(600);
+    expect(png.length).toBeLessThan(800_000);
+    const vl = JSON.parse(readFileSync(join(out, 'memories.vl.json'), 'utf8'));
+    expect([vl.layer[1].encoding.x.axis.title, vl.layer[1].encoding.y.axis.title]).toEqual(['shard', 'class']);
+    expect(JSON.parse(readFileSync(join(out, 'curve.vl.json'), 'utf8')).data.values.length).toBeGreaterThan(0);
   });
 });
 

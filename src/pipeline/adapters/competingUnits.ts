@@ -4,7 +4,6 @@
  * fitted on the hidden currents to score train and test error. A checkpoint is written after
  * every epoch, which `--resume` continues; the saved model holds units and read-out together.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../../backends/backend.js';
 import { saveCheckpoint } from '../../io/node/checkpointFile.js';
@@ -40,11 +39,10 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     if (model.width !== undefined && shape.length === 2) {
       const path = join(outDir, 'weights.png');
       const cols = s.figureColumns ?? Math.ceil(Math.sqrt(H));
-      writeFileSync(
-        path,
-        await (await charts()).memoryFigure(model.weights, { count: H, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `competing-units weights, epoch ${model.epoch}` }),
-      );
-      files.push(path);
+      const { memoryFigure, saveFigure } = await charts();
+      // One unit far off the sphere would set the scale for all: colours clip at the 99.5th percentile.
+      const opts = { count: H, shape: [shape[0], shape[1]] as [number, number], cols, scale: 'diverging' as const, clipPercentile: 99.5 };
+      files.push(saveFigure(path, await memoryFigure(model.weights, { ...opts, title: `competing-units weights, epoch ${model.epoch}` })));
     }
     if (epochs.length > 0) files.push(await writeErrorCurve(outDir, epochs, { title: 'competing-units learning curve', y: 'error with the read-out, %', logX: true }));
     if (model.history.length > 0) {
@@ -53,8 +51,8 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
         { x: r.epoch, y: r.normMax, series: 'largest unit p-norm' },
       ]);
       const path = join(outDir, 'norms.png');
-      writeFileSync(path, await (await charts()).lineChart(points, { x: 'epoch', y: 'p-norm of the weights', title: 'convergence to the unit sphere' }));
-      files.push(path);
+      const { lineChart, saveFigure } = await charts();
+      files.push(saveFigure(path, await lineChart(points, { x: 'epoch', integerX: true, y: 'p-norm of the weights', title: 'convergence to the unit sphere' })));
     }
     return files;
   };

@@ -3,7 +3,6 @@
  * epoch scored on the test set, checkpointed and — at most every `plotEvery` seconds — drawn),
  * resumable, and learning online one minibatch per stream batch.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Checkpoint } from '../../io/checkpoint.js';
 import { saveCheckpoint } from '../../io/node/checkpointFile.js';
@@ -42,13 +41,11 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
       for (let k = 0; k < K; k++) pixels.set(all.subarray(k * (D + model.classes), k * (D + model.classes) + D), k * D);
       const path = join(outDir, 'memories.png');
       const cols = figureColumns ?? Math.ceil(Math.sqrt(K));
-      writeFileSync(
-        path,
-        await (await charts()).memoryFigure(pixels, { count: K, shape: [shape[0], shape[1]], cols, scale: 'diverging', title: `dense-am memories (pixel part), epoch ${model.epoch}` }),
-      );
-      files.push(path);
+      const { memoryFigure, saveFigure } = await charts();
+      const opts = { count: K, shape: [shape[0], shape[1]] as [number, number], cols, scale: 'diverging' as const, clipPercentile: 99.5 };
+      files.push(saveFigure(path, await memoryFigure(pixels, { ...opts, title: `dense-am memories (pixel part), epoch ${model.epoch}` })));
     }
-    if (epochs.length > 0) files.push(await writeErrorCurve(outDir, epochs, { title: 'dense-am learning curve' }));
+    if (epochs.length > 0) files.push(await writeErrorCurve(outDir, epochs, { title: 'dense-am learning curve', logY: true }));
     return files;
   };
   const epochs: EpochAdapter<DenseAmEpoch> = {

@@ -2,7 +2,6 @@
  * The sharded-lsh model as the pipeline runner sees it: trains from a stream with per-shard
  * epoch caps, records the learning curve from snapshots, learns online, and draws its prototypes.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Classifier } from '../../models/model.js';
 import { ShardedLshModel } from '../../models/shardedLsh.js';
@@ -42,20 +41,17 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       const files: string[] = [];
       if (shape.length === 2) {
         const path = join(outDir, 'memories.png');
-        writeFileSync(
-          path,
-          await (
-            await charts()
-          ).memoryFigure(model.prototypes(), {
-            count: model.settings.shards * model.classes,
-            shape: [shape[0], shape[1]],
-            cols: model.classes,
-            scale: 'ink',
-            range: [0, 255],
-            title: `sharded-lsh prototypes: ${model.settings.shards} shards (rows) × ${model.classes} classes`,
-          }),
-        );
-        files.push(path);
+        const { memoryFigure, saveFigure } = await charts();
+        // One column per shard, one row per class, at one pixel per value: the 50 × 10 grid opens on a laptop.
+        const { shards } = model.settings;
+        const K = model.classes;
+        const D = shape[0] * shape[1];
+        const protos = model.prototypes();
+        const grid = new Float32Array(shards * K * D);
+        for (let s = 0; s < shards; s++) for (let c = 0; c < K; c++) grid.set(protos.subarray((s * K + c) * D, (s * K + c + 1) * D), (c * shards + s) * D);
+        const opts = { count: shards * K, shape: [shape[0], shape[1]] as [number, number], cols: shards, scale: 'ink' as const, range: [0, 255] as [number, number], zoom: 1, gap: 1 };
+        const axes = { x: { title: 'shard', every: shards > 20 ? 5 : 1 }, y: { title: 'class' } };
+        files.push(saveFigure(path, await memoryFigure(grid, { ...opts, ...axes, title: `sharded-lsh prototypes: ${shards} shards × ${K} classes` })));
       }
       const points = epochs.flatMap((e) => [
         { x: e.epoch, y: 100 * e.train_error, series: 'misses during the epoch (train)' },
@@ -63,8 +59,8 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       ]);
       if (points.length > 0) {
         const path = join(outDir, 'curve.png');
-        writeFileSync(path, await (await charts()).lineChart(points, { x: 'epoch', y: 'error, %', title: 'sharded-lsh learning curve', logX: true }));
-        files.push(path);
+        const { lineChart, saveFigure } = await charts();
+        files.push(saveFigure(path, await lineChart(points, { x: 'epoch', y: 'error, %', title: 'sharded-lsh learning curve', logX: true })));
       }
       return files;
     },
