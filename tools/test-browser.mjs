@@ -3,33 +3,19 @@
 // by puppeteer-core; installed with apt-get when missing and running as root) on wasm and on
 // webgpu, and checks that the tab's sharded-lsh accuracy equals the same code's in Node on the
 // same digits and seed, to four digits. Saves screenshots to docs/. Exits 1 on any mismatch.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer from 'puppeteer-core';
 import { tsImport } from 'tsx/esm/api';
+import { launchChromium } from './chromium.mjs';
 import { startDemoServer } from './demo-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 /** Digits per run: wasm trains both models; webgpu (a software adapter without a GPU) the sharded memory only. */
 const RUNS = [
   { backend: 'wasm', train: 10000, test: 2000, dense: true },
   { backend: 'webgpu', train: 5000, test: 1000, dense: false },
 ];
-
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
-  if (process.getuid?.() !== 0) throw new Error(`no Chromium at ${CHROMIUM}; install Debian's 'chromium' (sudo apt-get install chromium) or set CHROMIUM_PATH`);
-  console.log('test:browser: installing Debian chromium (about 75 s)…');
-  try {
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit' });
-  } catch {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit' });
-  }
-}
 
 /** The same training in Node (wasm), on the same digits (one tsx import: one copy of apache-arrow). */
 async function nodeResult(run) {
@@ -37,9 +23,8 @@ async function nodeResult(run) {
   return nodeShardedLsh(run.train, run.test);
 }
 
-ensureChromium();
+const browser = await launchChromium(['--enable-unsafe-webgpu']);
 const { url, close } = await startDemoServer(0);
-const browser = await puppeteer.launch({ executablePath: CHROMIUM, pipe: true, args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu'] });
 let failures = 0;
 try {
   mkdirSync(join(root, 'docs'), { recursive: true });

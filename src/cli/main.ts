@@ -13,6 +13,7 @@ import { BACKEND_NAMES } from '../backends/backend.js';
 import type { AnyResolved } from '../pipeline/dispatch.js';
 import { VERSION } from '../pipeline/version.js';
 import { UsageError } from '../util/errors.js';
+import { dashboardCommand, dashboardPort, openLiveDashboard, type LiveDashboard } from './dashboard.js';
 import { emitCommand } from './emit.js';
 
 /** Where the CLI writes; tests pass their own. */
@@ -65,7 +66,9 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           .option('source', { type: 'string', describe: 'stream to learn from: -, tcp://HOST:PORT, follow:FILE, an Arrow file, idx:IMAGES,LABELS or mnist:train' })
           .option('resume', { type: 'string', describe: 'continue the run (online, or dense-am training) whose checkpoint is in this folder' })
           .option('idle-timeout', { type: 'number', describe: 'end a stream source (-, tcp://, follow:) that sends nothing for this many seconds (default: wait)' })
-          .option('connect-timeout', { type: 'number', describe: 'keep retrying a tcp:// source that refuses the connection for this many seconds', default: 3 }),
+          .option('connect-timeout', { type: 'number', describe: 'keep retrying a tcp:// source that refuses the connection for this many seconds', default: 3 })
+          .option('dashboard', { type: 'string', describe: 'serve a live, read-only page of the run on 127.0.0.1:PORT (default 8765; 0: any free port)' })
+          .option('host', { type: 'string', describe: "the dashboard's address (default 127.0.0.1; another is reachable by others: a warning says so)" }),
       async (args) => {
         try {
           const spec = await resolveFromArgs(args);
@@ -79,7 +82,14 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           if (args.resume && args.out && resolve(args.out) !== resolve(args.resume)) throw new UsageError('--resume DIR writes to DIR; drop --out or give the same folder');
           const outDir = resolve(args.resume ?? args.out ?? `runs/${spec.name}`);
           (await import('../io/node/outputFolder.js')).prepareOutputFolder(outDir, args.resume ? '--resume' : '--out');
-          const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet, write: io.err });
+          let reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet, write: io.err });
+          if (args.host !== undefined && args.dashboard === undefined) throw new UsageError("--host is the dashboard's address: add --dashboard[=PORT]");
+          let live: LiveDashboard | undefined;
+          if (args.dashboard !== undefined) {
+            live = await openLiveDashboard(spec, { port: dashboardPort(args.dashboard), host: args.host ?? '127.0.0.1', outDir, backend: args.backend, warn: (m) => reporter.warn(m) });
+            io.err(`dashboard: ${live.url}\n`);
+            reporter = live.watch(reporter);
+          }
           // Online runs stop gracefully on SIGINT/SIGTERM: finish the batch, write a checkpoint.
           const stop = new AbortController();
           const onSignal = (signal: NodeJS.Signals) => {
@@ -100,6 +110,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
             const streamOpts = { source: args.source, resume: args.resume !== undefined, signal: stop.signal, idleTimeoutS: idle, connectTimeoutS: connect };
             result = await runAny(spec, { backend, outDir, reporter, ...streamOpts, settingsChanged });
           } catch (err) {
+            await live?.finish({ error: (err as Error).message });
             // A signal ends the run with the signal's exit status, whatever the interrupted run then reported.
             if (!stop.signal.aborted) throw err;
             reporter.warn((err as Error).message);
@@ -109,6 +120,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
           }
+          await live?.finish({ metrics: result.metrics });
           for (const w of result.metrics.warnings) reporter.warn(w);
           if (stop.signal.aborted) code = stop.signal.reason === 'SIGTERM' ? 143 : 130;
           io.out(args.json ? `${JSON.stringify(result.metrics, null, 2)}\n` : `${resultsTable(result)}\n`);
@@ -153,6 +165,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
       },
     );
   emitCommand(parser, guarded, io.err);
+  dashboardCommand(parser, guarded, io.err);
   parser
     .completion('completion', 'print a bash/zsh completion script (amem-flow completion >> ~/.bashrc)')
     .demandCommand(1, 'name a command: run, describe, backends, emit or completion')

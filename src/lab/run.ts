@@ -46,6 +46,7 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
   const reporter = opts.reporter ?? silentReporter;
   const started = performance.now();
   const backend = await createBackend(opts.backend ?? 'auto');
+  reporter.record?.({ kind: 'backend', name: backend.name });
   const evaluations: Record<string, EvaluationMetrics> = {};
   const summary: [string, string][] = [];
   const files: string[] = [];
@@ -84,6 +85,7 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
     }
     training = { stored: set.count, target, flipped, models };
     if (opts.outDir && spec.outputs.plots) files.push(...(await recallFigures(opts.outDir, set, target, probes, results)));
+    for (const [name, e] of Object.entries(evaluations)) reporter.record?.({ kind: 'evaluation', name, accuracy: e.accuracy, n: e.n });
   } else {
     const rows: Record<string, unknown>[] = [];
     const byModel = new Map<string, string[]>();
@@ -103,7 +105,10 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
         const correct = dist.filter((d) => d === 0).length;
         const meanHamming = dist.reduce((a, b) => a + b, 0) / spec.trials;
         evaluations[`${label}@${P}`] = { accuracy: correct / spec.trials, n: spec.trials, correct, seconds: round(seconds, 4), confusion: [] };
-        rows.push({ model: label, patterns: P, exact_fraction: correct / spec.trials, mean_hamming: round(meanHamming, 3), ms_per_recall: round((1000 * seconds) / spec.trials, 3) });
+        const row = { model: label, patterns: P, exact_fraction: correct / spec.trials, mean_hamming: round(meanHamming, 3), ms_per_recall: round((1000 * seconds) / spec.trials, 3) };
+        rows.push(row);
+        reporter.record?.({ kind: 'cell', row });
+        reporter.record?.({ kind: 'evaluation', name: `${label}@${P}`, accuracy: correct / spec.trials, n: spec.trials });
         points.push({ x: P, y: correct / spec.trials, series: label });
         byModel.set(label, [...(byModel.get(label) ?? []), `${P}: ${(correct / spec.trials).toFixed(2)}`]);
         bar.update(++cells, `${label} P=${P}: exact ${correct}/${spec.trials}, mean Hamming ${meanHamming.toFixed(1)}`);
@@ -114,6 +119,7 @@ export async function runLab(spec: ResolvedLab, opts: LabRunOptions = {}): Promi
     training = { trials: spec.trials, flip: spec.flip, table: rows };
     if (opts.outDir && spec.outputs.plots) files.push(await capacityFigure(opts.outDir, points, spec));
   }
+  for (const path of files) reporter.record?.({ kind: 'figure', path });
 
   const { metrics, gates, file } = sealMetrics(
     { pipeline: spec.name, backend: backend.name, seed: spec.seed, settings: spec, evaluations, timings: { total_s: round((performance.now() - started) / 1000) }, epochs: [], training, warnings: [] },

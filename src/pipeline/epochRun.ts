@@ -65,6 +65,7 @@ export async function trainInEpochs<E extends { epoch: number }>(adapter: EpochA
       if (testError) row.test_error = await testError(adapter.classifier());
       curve.push(row);
       lastRow = row;
+      reporter.record?.({ kind: 'epoch', row });
     }
     scoringSeconds += (performance.now() - since) / 1000;
   };
@@ -75,7 +76,7 @@ export async function trainInEpochs<E extends { epoch: number }>(adapter: EpochA
       saveCheckpoint(join(outDir, 'checkpoint.arrow'), checkpoint());
       // A redraw takes ~0.4 s (a quarter of an MNIST dense-am epoch): by default at most every 10 s (the run draws the final ones).
       if (plotEvery !== undefined && summary.epoch < schedule.epochs && performance.now() - lastFigure >= plotEvery * 1000) {
-        await adapter.figures(outDir, curve, shape);
+        for (const path of await adapter.figures(outDir, curve, shape)) reporter.record?.({ kind: 'figure', path });
         lastFigure = performance.now();
       }
     }

@@ -64,6 +64,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   const reporter = opts.reporter ?? silentReporter;
   const started = performance.now();
   const backend = await createBackend(opts.backend ?? 'auto');
+  reporter.record?.({ kind: 'backend', name: backend.name });
   const timings: Record<string, number> = {};
   const lap = (phase: string, since: number) => (timings[`${phase}_s`] = round((performance.now() - since) / 1000));
 
@@ -159,7 +160,11 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       model.save(path);
       files.push(path);
     }
-    if (spec.outputs.plots && learned && model.figures && shape) files.push(...(await model.figures(opts.outDir, outcome.epochs, shape)));
+    if (spec.outputs.plots && learned && model.figures && shape) {
+      const figures = await model.figures(opts.outDir, outcome.epochs, shape);
+      for (const path of figures) reporter.record?.({ kind: 'figure', path });
+      files.push(...figures);
+    }
   }
   timings.total_s = round((performance.now() - started) / 1000);
 
@@ -211,5 +216,6 @@ async function scoreStream(stream: Observable<RecordBatch>, model: Classifier, s
   if (!result) throw new UsageError(`${phase}: the partition has no samples`);
   const seconds = round((performance.now() - started) / 1000);
   bar.done(`accuracy ${result.accuracy.toFixed(4)} on ${result.n} samples in ${seconds} s`);
+  reporter.record?.({ kind: 'evaluation', name: phase.replace(/^evaluate /, ''), accuracy: result.accuracy, n: result.n });
   return { accuracy: result.accuracy, n: result.n, correct: result.correct, seconds, confusion: result.confusion };
 }

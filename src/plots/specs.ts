@@ -104,7 +104,12 @@ export function memorySpec(imageUrl: string, o: MemorySpecOptions): TopLevelSpec
       },
       {
         // An invisible layer whose scales give the axes (pixel positions of tile centres) and the colour bar.
-        data: { values: [{ v: o.colour.domain[0], px: 0, py: 0 }, { v: o.colour.domain.at(-1), px: w, py: h }] },
+        data: {
+          values: [
+            { v: o.colour.domain[0], px: 0, py: 0 },
+            { v: o.colour.domain.at(-1), px: w, py: h },
+          ],
+        },
         mark: { type: 'point', opacity: 0 },
         encoding: {
           x: { field: 'px', type: 'quantitative', scale: { domain: [0, w], nice: false, zero: false }, axis: axis(o.x, tile.cols, tile.width) },
@@ -120,5 +125,28 @@ export function memorySpec(imageUrl: string, o: MemorySpecOptions): TopLevelSpec
       },
     ],
     config: { view: { stroke: null } },
+  } as TopLevelSpec;
+}
+
+/** Per-shard training: epochs each shard ran, coloured by whether it converged (no misses in its last epoch). */
+export function shardSpec(shards: readonly { shard: number; epochs: number; converged: boolean }[], title?: string): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    title,
+    width: 520,
+    height: 160,
+    data: { values: shards.map((s) => ({ ...s, state: s.converged ? 'converged' : 'training or not converged' })) },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'shard', type: 'ordinal', axis: { labelAngle: 0, values: shards.filter((s) => s.shard % 5 === 0).map((s) => s.shard) } },
+      y: { field: 'epochs', type: 'quantitative', title: 'epochs', scale: { type: 'symlog' } },
+      color: {
+        field: 'state',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['converged', 'training or not converged'], range: ['#54a24b', '#e45756'] },
+        legend: { orient: 'bottom', labelLimit: 0 },
+      },
+    },
   } as TopLevelSpec;
 }

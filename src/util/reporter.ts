@@ -2,6 +2,7 @@
  * How a run tells the user what it is doing. The CLI draws progress bars on a terminal and plain
  * lines elsewhere; tests and library callers use `silentReporter` or their own.
  */
+import type { LiveEvent } from './liveEvents.js';
 
 /** A progress bar (or its stand-in) for one phase. */
 export interface Progress {
@@ -16,6 +17,8 @@ export interface Reporter {
   start(phase: string, total: number): Progress;
   info(message: string): void;
   warn(message: string): void;
+  /** Receives results as they become known (the live dashboard listens; the terminal does not). */
+  record?(event: LiveEvent): void;
 }
 
 /** A reporter that says nothing (warnings are still collected in the results). */

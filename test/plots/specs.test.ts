@@ -49,7 +49,10 @@ describe('line charts', () => {
     const points: SeriesPoint[] = [1, 2, 3].flatMap((x) => ['classical', 'dense-n2'].map((series) => ({ x, y: x === 1 ? 1 : 0, series })));
     const svg = await svgOf(lineChartSpec(points, { x: 'P', y: 'exact', logX: true, dashed: true }));
     // Both lines are drawn, with different dash patterns (one solid, one dashed), so the one on top does not hide the other.
-    const lines = svg.split('class="mark-line role-mark').slice(1).map((g) => /stroke-dasharray="([^"]*)"/.exec(g.split('</g>')[0])?.[1] ?? 'solid');
+    const lines = svg
+      .split('class="mark-line role-mark')
+      .slice(1)
+      .map((g) => /stroke-dasharray="([^"]*)"/.exec(g.split('</g>')[0])?.[1] ?? 'solid');
     expect(lines).toHaveLength(2);
     expect(new Set(lines).size).toBe(2);
     // And the points of the two series have different shapes.

@@ -75,6 +75,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
         workers,
         onProgress: (p) => {
           if (p.done) done.add(p.shard);
+          reporter.record?.({ kind: 'shard', ...p });
           bar.update(done.size, `shard ${p.shard}: epoch ${p.epoch}, ${p.misses} misses`);
         },
       });
@@ -89,6 +90,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
         const curve = reporter.start('learning curve', points.length);
         for (const [i, p] of points.entries()) {
           epochs[p.epoch - 1].test_error = await testError(p.model);
+          reporter.record?.({ kind: 'epoch', row: epochs[p.epoch - 1] });
           curve.update(i + 1, `epoch ${p.epoch}: test error ${epochs[p.epoch - 1].test_error.toFixed(4)}`);
         }
         curve.done(`test error at epochs ${points.map((p) => p.epoch).join(', ')}`);

@@ -118,6 +118,7 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
       t_s: round(seconds, 4),
     };
     appendFileSync(files.jsonl, `${JSON.stringify(line)}\n`);
+    opts.reporter.record?.({ kind: 'stream', line });
     bar.update(c.trained, `window accuracy ${line.window_accuracy.toFixed(4)} · dead ${c.dead_lettered} · dup ${c.duplicates_skipped} · ${line.samples_per_s} samples/s`);
     if (++sinceCheckpoint >= opts.checkpointEvery) {
       save();
