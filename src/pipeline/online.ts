@@ -36,6 +36,8 @@ export interface StreamRunOptions {
   idleTimeoutS?: number;
   /** Keep retrying a TCP source that refuses the connection for this many seconds (default 3). */
   connectTimeoutS?: number;
+  /** Called after each learned batch (the runner redraws the figures every `outputs.plotEvery` seconds). */
+  afterBatch?: () => Promise<void>;
 }
 
 /** Learns online from the pipeline's stream; returns the training outcome and the stream report. */
@@ -72,6 +74,7 @@ export async function trainOnline(
     signal: opts.signal,
     resume,
     width: opts.width,
+    afterBatch: opts.afterBatch,
   });
   const c = report.counters;
   const warnings: string[] = [];

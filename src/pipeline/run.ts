@@ -102,11 +102,23 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
           { defaultValue: undefined },
         )
       : undefined;
+    // A stream may never end: the figures are redrawn every outputs.plotEvery seconds while it goes.
+    const plotEvery = spec.outputs.plots && model.figures ? spec.outputs.plotEvery : undefined;
+    const outDir = opts.outDir;
+    let lastFigure = performance.now();
+    const afterBatch =
+      plotEvery === undefined
+        ? undefined
+        : async () => {
+            if (!shape || performance.now() - lastFigure < plotEvery * 1000) return;
+            for (const path of await model.figures!(outDir, [], shape)) reporter.record?.({ kind: 'figure', path });
+            lastFigure = performance.now();
+          };
     const online = await trainOnline(
       spec,
       model,
       graph,
-      { source: opts.source, outDir: opts.outDir, resume: opts.resume, signal: opts.signal, reporter, width, idleTimeoutS: opts.idleTimeoutS, connectTimeoutS: opts.connectTimeoutS },
+      { source: opts.source, outDir, resume: opts.resume, signal: opts.signal, reporter, width, idleTimeoutS: opts.idleTimeoutS, connectTimeoutS: opts.connectTimeoutS, afterBatch },
       noteShape,
     );
     outcome = online.outcome;

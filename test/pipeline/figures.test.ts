@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveAny, runAny } from '../../src/pipeline/dispatch.js';
 import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
 import { runPipeline } from '../../src/pipeline/run.js';
+import type { LiveEvent } from '../../src/util/liveEvents.js';
+import { silentReporter } from '../../src/util/reporter.js';
+import { runCli } from '../helpers/cli.js';
 
 const reduced = ['data.trainSize=1000', 'data.testSize=200', 'train.batchSize=100', 'train.epochs=2', 'expect={}'];
 const run = async (sets: string[], files?: string[]) => {
@@ -57,6 +60,29 @@ describe('sharded-mnist figures', () => {
     const vl = JSON.parse(readFileSync(join(out, 'memories.vl.json'), 'utf8'));
     expect([vl.layer[1].encoding.x.axis.title, vl.layer[1].encoding.y.axis.title]).toEqual(['shard', 'class']);
     expect(JSON.parse(readFileSync(join(out, 'curve.vl.json'), 'utf8')).data.values.length).toBeGreaterThan(0);
+  });
+});
+
+describe('online figures', () => {
+  it('redraws the memories while a stream goes (every outputs.plotEvery seconds), not only at its end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amem-figures-online-'));
+    const file = join(dir, 'train.arrows');
+    expect((await runCli(['emit', 'mnist:train', '--limit', '3000', '--to', file])).code).toBe(0);
+    const spec = resolvePipeline(applySettings(await loadPipelineFile('pipelines/online-mnist.ts'), ['data.testSize=200', 'outputs.plotEvery=0', 'expect={}']), 'online-mnist.ts');
+    const drawn: { path: string; trained: number }[] = [];
+    let trained = 0;
+    const reporter = {
+      ...silentReporter,
+      record: (e: LiveEvent) => {
+        if (e.kind === 'stream') trained = e.line.trained;
+        if (e.kind === 'figure') drawn.push({ path: e.path, trained });
+      },
+    };
+    await runPipeline(spec, { outDir: dir, source: file, reporter });
+    const memories = drawn.filter((d) => d.path.endsWith('memories.png'));
+    // Once per batch of 1000 with plotEvery=0 (from the first batch on), and once at the end.
+    expect(memories.map((d) => d.trained)).toEqual([1000, 2000, 3000, 3000]);
+    expect(isPng(join(dir, 'memories.png'))).toBe(true);
   });
 });
 

@@ -48,6 +48,8 @@ export interface OnlineOptions {
   resume?: StreamState;
   /** The feature width the pipeline's data declare: samples of another width are dead-lettered from the first batch on. */
   width?: number;
+  /** Called after each learned batch (and its checkpoint), before the next is read: redraws the figures now and then. */
+  afterBatch?: () => Promise<void>;
 }
 
 /** What the stream did. */
@@ -124,6 +126,7 @@ export async function learnOnline(source: Source, model: OnlineModel, opts: Onli
       save();
       sinceCheckpoint = 0;
     }
+    await opts.afterBatch?.();
   };
 
   const gate = new PullGate();
