@@ -8,13 +8,14 @@
  * (tfjs, Arrow, the pipeline runner) when it runs, so `--help` and `--version` answer at once.
  */
 import { resolve } from 'node:path';
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { BACKEND_NAMES } from '../backends/backend.js';
-import type { AnyResolved } from '../pipeline/dispatch.js';
 import { VERSION } from '../pipeline/version.js';
 import { UsageError } from '../util/errors.js';
 import { dashboardCommand, dashboardPort, openLiveDashboard, type LiveDashboard } from './dashboard.js';
+import { clusterCommands } from './cluster.js';
 import { emitCommand } from './emit.js';
+import { pipelineOptions, resolveFromArgs } from './pipelineArgs.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -68,7 +69,9 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
           .option('idle-timeout', { type: 'number', describe: 'end a stream source (-, tcp://, follow:) that sends nothing for this many seconds (default: wait)' })
           .option('connect-timeout', { type: 'number', describe: 'keep retrying a tcp:// source that refuses the connection for this many seconds', default: 3 })
           .option('dashboard', { type: 'string', describe: 'serve a live, read-only page of the run on 127.0.0.1:PORT (default 8765; 0: any free port)' })
-          .option('host', { type: 'string', describe: "the dashboard's address (default 127.0.0.1; another is reachable by others: a warning says so)" }),
+          .option('host', { type: 'string', describe: "the dashboard's address (default 127.0.0.1; another is reachable by others: a warning says so)" })
+          .option('from-cluster', { type: 'boolean', default: false, describe: 'assemble the model from the shard states workers stored in NATS JetStream instead of training' })
+          .option('nats', { type: 'string', default: 'nats://127.0.0.1:4222', describe: 'NATS server for --from-cluster' }),
       async (args) => {
         try {
           const spec = await resolveFromArgs(args);
@@ -108,7 +111,14 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
             if (idle !== undefined && !(idle > 0 && Number.isFinite(idle))) throw new UsageError(`--idle-timeout must be a positive number of seconds, got ${idle}`);
             if (!(connect >= 0 && Number.isFinite(connect))) throw new UsageError(`--connect-timeout must be a number of seconds >= 0, got ${connect}`);
             const streamOpts = { source: args.source, resume: args.resume !== undefined, signal: stop.signal, idleTimeoutS: idle, connectTimeoutS: connect };
-            result = await runAny(spec, { backend, outDir, reporter, ...streamOpts, settingsChanged });
+            if (args['from-cluster'] && (args.source || args.resume || 'lab' in spec))
+              throw new UsageError('--from-cluster assembles a model trained by shard: it takes a batch pipeline, and no --source or --resume');
+            const cluster = args['from-cluster'] ? await (await import('../cluster/node/jetstream.js')).connectJetStream(args.nats) : undefined;
+            try {
+              result = await runAny(spec, { backend, outDir, reporter, ...streamOpts, settingsChanged, cluster });
+            } finally {
+              await cluster?.close();
+            }
           } catch (err) {
             await live?.finish({ error: (err as Error).message });
             // A signal ends the run with the signal's exit status, whatever the interrupted run then reported.
@@ -166,9 +176,10 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
     );
   emitCommand(parser, guarded, io.err);
   dashboardCommand(parser, guarded, io.err);
+  clusterCommands(parser, guarded, io);
   parser
     .completion('completion', 'print a bash/zsh completion script (amem-flow completion >> ~/.bashrc)')
-    .demandCommand(1, 'name a command: run, describe, backends, emit or completion')
+    .demandCommand(1, 'name a command: run, describe, backends, emit, dashboard, publish, worker or completion')
     .recommendCommands()
     .strict()
     .help()
@@ -191,25 +202,4 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
     fail(err);
   }
   return code;
-}
-
-function pipelineOptions<T>(y: Argv<T>) {
-  return y
-    .positional('pipeline', { type: 'string', demandOption: true, describe: 'pipeline file, e.g. pipelines/sharded-mnist.ts' })
-    .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a setting: --set train.epochs=20 (repeatable)' })
-    .option('seed', { type: 'number', describe: 'pipeline seed (every random draw derives from it)' })
-    .option('epochs', { type: 'number', describe: 'training epochs (same as --set train.epochs=N)' });
-}
-
-async function resolveFromArgs(args: { pipeline: string; set: string[]; seed?: number; epochs?: number }): Promise<AnyResolved> {
-  const sets = [...args.set];
-  if (args.epochs !== undefined) sets.push(`train.epochs=${args.epochs}`);
-  if (args.seed !== undefined) {
-    if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${args.seed}`);
-    sets.push(`seed=${args.seed}`);
-  }
-  const [{ applySettings, loadPipelineFile }, { resolveAny }] = await Promise.all([import('../pipeline/resolve.js'), import('../pipeline/dispatch.js')]);
-  const raw = await loadPipelineFile(args.pipeline);
-  if ('lab' in raw && args.epochs !== undefined) throw new UsageError(`${args.pipeline} is a recall lab: it has no training epochs (drop --epochs; --set maxSweeps=N caps the recall sweeps)`);
-  return resolveAny(applySettings(raw, sets), args.pipeline);
 }

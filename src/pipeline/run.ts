@@ -29,6 +29,8 @@ import { silentReporter, type Reporter } from '../util/reporter.js';
 import type { ResolvedPipeline } from './spec.js';
 import type { StepContext } from './steps.js';
 import { pipelineGraph } from './graph.js';
+import type { ClusterTransport } from '../cluster/node/transport.js';
+import { modelFromCluster } from './node/clusterModel.js';
 import { noLearnableSamples, streamAsTrainingSet, streamMetrics, trainOnline } from './online.js';
 
 /** Options of `runPipeline`. */
@@ -49,6 +51,8 @@ export interface RunOptions {
   resume?: boolean;
   /** Stops an online run gracefully: checkpoint, then results without evaluations. */
   signal?: AbortSignal;
+  /** `--from-cluster`: assemble the model from the shard states the workers stored, instead of training. */
+  cluster?: ClusterTransport;
 }
 
 /** What a run produced. */
@@ -125,6 +129,16 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     stream = streamMetrics(online.report, opts.source ?? spec.stream.source);
     interrupted = online.report.interrupted;
     if (online.report.counters.trained === 0 && !interrupted) failure = noLearnableSamples(online.report.counters, online.report.dead_letter_reasons);
+  } else if (opts.cluster) {
+    outcome = await modelFromCluster(spec, model, opts.cluster);
+    if (test)
+      shape = await lastValueFrom(
+        test.open().pipe(
+          take(1),
+          map((b) => features(b).shape),
+        ),
+        { defaultValue: undefined },
+      );
   } else {
     let source = partitions.train.open();
     let finish: (() => Promise<Record<string, unknown>>) | undefined;

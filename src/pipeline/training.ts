@@ -2,6 +2,7 @@
  * What the pipeline runner and the model adapters exchange: the training context a run gives a
  * model, the outcome it reports back, and the model as the runner sees it.
  */
+import type { ShardedTraining } from './adapters/shardedLshShards.js';
 import type { OperatorFunction, Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Classifier } from '../models/model.js';
@@ -58,6 +59,8 @@ export interface PipelineModel extends Classifier {
   readonly kind: string;
   /** Present when the model can learn from a stream. */
   readonly online?: OnlineCapable;
+  /** Present when shards train apart (scale-out: `amem-flow worker`, `run --from-cluster`). */
+  readonly shards?: ShardedTraining;
   /** True when batch training writes a checkpoint that `--resume` continues. */
   readonly resumable?: boolean;
   route?(): OperatorFunction<RecordBatch, RecordBatch>;

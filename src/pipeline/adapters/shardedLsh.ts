@@ -11,6 +11,7 @@ import { round } from '../../util/round.js';
 import { curveEpochsFor, type EpochRow, type PipelineModel } from '../training.js';
 
 import { charts } from './charts.js';
+import { shardedTraining } from './shardedLshShards.js';
 
 /** The sharded-lsh model as the runner sees it. */
 export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
@@ -28,6 +29,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
         model = restored;
       },
     },
+    shards: shardedTraining(initial, (assembled) => (model = assembled)),
     predict: (batch) => model.predict(batch),
     route: () => model.route(),
     kernels: { predict: ['lshCodes', 'nearestPrototypes'], learn: ['lshCodes', 'nearestPrototypes', 'trainPrototypes'] },

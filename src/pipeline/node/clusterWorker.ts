@@ -1,0 +1,101 @@
+/**
+ * `amem-flow worker P --worker i/W`: trains its share of the shards (k mod W = i). For each, a
+ * durable consumer of the shard's subject gathers its chunks until the end-of-data marker, the
+ * shard trains to convergence (or the epoch cap), its state goes to the object store, and only
+ * then are its messages acknowledged. A worker killed before that leaves them unacknowledged: the
+ * server delivers them again to the next worker of that share. A shard whose state is already
+ * stored is not trained again; its leftover messages are acknowledged.
+ */
+import type { BackendName } from '../../backends/backend.js';
+import { createBackend } from '../../backends/index.js';
+import { decodeBatchMessage } from '../../cluster/node/batchMessages.js';
+import { clusterNames, type ClusterMessage, type ClusterTransport } from '../../cluster/node/transport.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../io/checkpoint.js';
+import { DataError, UsageError } from '../../util/errors.js';
+import { silentReporter, type Reporter } from '../../util/reporter.js';
+import type { ShardOutcome } from '../adapters/shardedLshShards.js';
+import { createPipelineModel } from '../models.js';
+import type { ResolvedPipeline } from '../spec.js';
+import { CHUNK_HEADER, END_HEADER, type ShardEnd } from './clusterPublish.js';
+
+/** Options of `runShardWorker`. */
+export interface WorkerOptions {
+  /** This worker's index i of `count` W: it trains the shards k with k mod W = i. */
+  index: number;
+  count: number;
+  /** Seconds before the server redelivers a message this worker has not acknowledged (it keeps them alive while it works). */
+  ackWaitS: number;
+  /** Give up on a shard whose data stop arriving for this long (default: wait). */
+  idleTimeoutS?: number;
+  backend?: BackendName | 'auto';
+  reporter?: Reporter;
+}
+
+/** What a worker did per shard. */
+export interface WorkerReport {
+  shards: (ShardOutcome & { status: 'trained' | 'already stored'; messages: number; redelivered: number })[];
+}
+
+/** Trains this worker's shards from the cluster, storing each shard's state. */
+export async function runShardWorker(spec: ResolvedPipeline, transport: ClusterTransport, opts: WorkerOptions): Promise<WorkerReport> {
+  const reporter = opts.reporter ?? silentReporter;
+  const { index, count } = opts;
+  if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) throw new UsageError(`--worker takes i/W with 0 <= i < W, got ${index}/${count}`);
+  const model = createPipelineModel(spec.model, await createBackend(opts.backend ?? 'auto'), spec.seed);
+  if (!model.shards) throw new UsageError(`'${spec.name}' trains a ${model.kind} model, which does not train by shard; workers train sharded-lsh batch pipelines`);
+  const names = clusterNames(spec.name);
+  const mine = Array.from({ length: model.shards.count }, (_, k) => k).filter((k) => k % count === index);
+  const report: WorkerReport = { shards: [] };
+  const bar = reporter.start(`worker ${index}/${count}`, mine.length);
+  for (const k of mine) {
+    const consumer = await transport.consumer(names.stream, names.shardConsumer(k), names.shardSubject(k), opts.ackWaitS);
+    const stored = await transport.getObject(names.bucket, names.shardObject(k));
+    const held: ClusterMessage[] = [];
+    // Keep held messages from being redelivered while this worker gathers and trains.
+    const keepAlive = setInterval(() => held.forEach((m) => m.working()), Math.max(200, (opts.ackWaitS * 1000) / 3));
+    try {
+      if (stored) {
+        // Trained before (a worker died after storing, before acknowledging): acknowledge what is left.
+        while ((await consumer.unacknowledged()) > 0) await (await consumer.next(1000))?.ack();
+        const outcome = decodeCheckpoint(stored, `shard ${k}'s stored state`).settings.outcome as ShardOutcome;
+        report.shards.push({ ...outcome, status: 'already stored', messages: 0, redelivered: 0 });
+        bar.update(report.shards.length, `shard ${k}: already stored`);
+        continue;
+      }
+      const chunks = new Map<number, Uint8Array>();
+      let end: ShardEnd | undefined;
+      let redelivered = 0;
+      let idleSince = performance.now();
+      while (!end || chunks.size < end.chunks) {
+        const m = await consumer.next(2000);
+        if (!m) {
+          if (opts.idleTimeoutS !== undefined && performance.now() - idleSince > opts.idleTimeoutS * 1000)
+            throw new DataError(`shard ${k}: no data for ${opts.idleTimeoutS} s (${chunks.size} chunks${end ? ` of ${end.chunks}` : ', no end marker'}); is 'amem-flow publish' running?`);
+          continue;
+        }
+        idleSince = performance.now();
+        held.push(m);
+        if (m.redelivered) redelivered++;
+        if (m.headers[END_HEADER]) end = JSON.parse(new TextDecoder().decode(m.data)) as ShardEnd;
+        else chunks.set(Number(m.headers[CHUNK_HEADER]), m.data);
+      }
+      const batches = [];
+      for (let c = 0; c < end.chunks; c++) {
+        const data = chunks.get(c);
+        if (!data) throw new DataError(`shard ${k}: chunk ${c} of ${end.chunks} is missing`);
+        batches.push(await decodeBatchMessage(data, `shard ${k}, chunk ${c}`));
+      }
+      const samples = batches.reduce((n, b) => n + b.numRows, 0);
+      if (samples !== end.samples) throw new DataError(`shard ${k}: ${samples} samples arrived, its end marker says ${end.samples}`);
+      const { state, outcome } = await model.shards.trainShard(k, batches, spec.train.epochs);
+      await transport.putObject(names.bucket, names.shardObject(k), encodeCheckpoint(state));
+      for (const m of held) await m.ack();
+      report.shards.push({ ...outcome, status: 'trained', messages: held.length, redelivered });
+      bar.update(report.shards.length, `shard ${k}: ${outcome.samples} samples, ${outcome.epochs} epochs${outcome.converged ? '' : ' (not converged)'}`);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+  bar.done(`${report.shards.filter((s) => s.status === 'trained').length} shards trained, ${report.shards.filter((s) => s.status !== 'trained').length} already stored`);
+  return report;
+}
