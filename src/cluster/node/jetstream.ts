@@ -4,13 +4,16 @@
  * acknowledged, and the object store keeps shard states.
  */
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { UsageError } from '../../util/errors.js';
 import type { ClusterConsumer, ClusterMessage, ClusterTransport, PublishOptions } from './transport.js';
 
-/** The default server address (`--nats`). */
-export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+function wrap(m: JsMsg): ClusterMessage {
+  const h: Record<string, string> = {};
+  for (const k of m.headers?.keys() ?? []) h[k] = m.headers!.get(k);
+  return { subject: m.subject, data: m.data, headers: h, redelivered: m.redelivered, ack: async () => void (await m.ackAck()), working: () => m.working() };
+}
 
 /** Connects to the NATS server at `url`; a clear error when it is not there or lacks JetStream. */
 export async function connectJetStream(url: string): Promise<ClusterTransport> {
@@ -69,11 +72,17 @@ export async function connectJetStream(url: string): Promise<ClusterTransport> {
       return {
         async next(waitMs) {
           const m = await c.next({ expires: Math.max(1000, waitMs) });
-          if (!m) return null;
-          const h: Record<string, string> = {};
-          for (const k of m.headers?.keys() ?? []) h[k] = m.headers!.get(k);
-          const message: ClusterMessage = { subject: m.subject, data: m.data, headers: h, redelivered: m.redelivered, ack: async () => void (await m.ackAck()), working: () => m.working() };
-          return message;
+          return m ? wrap(m) : null;
+        },
+        consume(maxBytes) {
+          // Bounded by bytes: a pull by count alone could ask for more than memory holds.
+          const messages = c.consume({ max_bytes: maxBytes });
+          return {
+            async *[Symbol.asyncIterator]() {
+              for await (const m of await messages) yield wrap(m);
+            },
+            stop: () => void messages.then((m) => m.stop()),
+          };
         },
         async unacknowledged() {
           const info = await c.info();

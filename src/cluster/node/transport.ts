@@ -22,6 +22,8 @@ export interface ClusterMessage {
 export interface ClusterConsumer {
   /** The next message, or null when none arrives within `waitMs`. */
   next(waitMs: number): Promise<ClusterMessage | null>;
+  /** Messages as they come, pulled ahead by at most about `maxBytes` (never by count alone); `stop` ends the iteration. */
+  consume(maxBytes: number): AsyncIterable<ClusterMessage> & { stop(): void };
   /** Messages not yet acknowledged: waiting to be delivered, or delivered and not acknowledged. */
   unacknowledged(): Promise<number>;
 }

@@ -24,6 +24,8 @@ import type { ResolvedPipeline } from '../spec.js';
 /** Headers of shard messages. */
 export const CHUNK_HEADER = 'Amem-Chunk';
 export const END_HEADER = 'Amem-End';
+/** Messages awaiting their acknowledgement at once. */
+const IN_FLIGHT = 256;
 /** How long the stream remembers message ids: a re-publish within it is de-duplicated. */
 const DEDUP_WINDOW_S = 24 * 3600;
 
@@ -69,16 +71,24 @@ export async function publishShards(
   let duplicates = 0;
   let bytes = 0;
   const bar = reporter.start('publish', 0);
+  // Up to IN_FLIGHT messages await their acknowledgement at once (one round trip each would bound the rate).
+  let inflight: Promise<void>[] = [];
+  const settle = async () => {
+    await Promise.all(inflight);
+    inflight = [];
+  };
+  const publish = (subject: string, data: Uint8Array, id: string, headers: Record<string, string>) => {
+    messages++;
+    bytes += data.length;
+    inflight.push(transport.publish(subject, data, { id, headers }).then((ack) => void (ack.duplicate && duplicates++)));
+    return inflight.length >= IN_FLIGHT ? settle() : undefined;
+  };
   const send = async (batch: RecordBatch) => {
     const k = shardOf(batch);
     for (const part of encodeBatchMessages(batch, maxBytes)) {
       const s = shards[k];
       const ids = sampleIds(part.batch);
-      const id = `${k}.${s.chunks}.${ids[0]}.${ids[ids.length - 1]}.${ids.length}`;
-      const ack = await transport.publish(names.shardSubject(k), part.bytes, { id, headers: { [CHUNK_HEADER]: String(s.chunks) } });
-      if (ack.duplicate) duplicates++;
-      messages++;
-      bytes += part.bytes.length;
+      await publish(names.shardSubject(k), part.bytes, `${k}.${s.chunks}.${ids[0]}.${ids[ids.length - 1]}.${ids.length}`, { [CHUNK_HEADER]: String(s.chunks) });
       s.chunks++;
       s.samples += part.batch.numRows;
     }
@@ -97,14 +107,14 @@ export async function publishShards(
     ),
     { defaultValue: undefined },
   );
+  await settle();
   const stream = await rows.finish();
   if (samples === 0) throw new UsageError(`'${source}' gave no samples to publish (${String(stream.dead_lettered)} dead-lettered: ${String(stream.dead_letter_reasons) || 'none'})`);
   for (const s of shards) {
     const end: ShardEnd = { chunks: s.chunks, samples: s.samples };
-    const ack = await transport.publish(names.shardSubject(s.shard), new TextEncoder().encode(JSON.stringify(end)), { id: `end.${s.shard}.${s.chunks}.${s.samples}`, headers: { [END_HEADER]: '1' } });
-    if (ack.duplicate) duplicates++;
-    messages++;
+    await publish(names.shardSubject(s.shard), new TextEncoder().encode(JSON.stringify(end)), `end.${s.shard}.${s.chunks}.${s.samples}`, { [END_HEADER]: '1' });
   }
+  await settle();
   const seconds = round((performance.now() - started) / 1000, 3);
   bar.done(`${samples} samples in ${messages} messages (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${shardCount} shard subjects in ${seconds} s; ${duplicates} already there`);
   return { samples, messages, duplicates, bytes, seconds, shards, stream };

@@ -18,6 +18,9 @@ import { createPipelineModel } from '../models.js';
 import type { ResolvedPipeline } from '../spec.js';
 import { CHUNK_HEADER, END_HEADER, type ShardEnd } from './clusterPublish.js';
 
+/** How far ahead a worker pulls a shard's messages, in bytes. */
+const PULL_BYTES = 8 * 2 ** 20;
+
 /** Options of `runShardWorker`. */
 export interface WorkerOptions {
   /** This worker's index i of `count` W: it trains the shards k with k mod W = i. */
@@ -65,20 +68,34 @@ export async function runShardWorker(spec: ResolvedPipeline, transport: ClusterT
       const chunks = new Map<number, Uint8Array>();
       let end: ShardEnd | undefined;
       let redelivered = 0;
-      let idleSince = performance.now();
-      while (!end || chunks.size < end.chunks) {
-        const m = await consumer.next(2000);
-        if (!m) {
-          if (opts.idleTimeoutS !== undefined && performance.now() - idleSince > opts.idleTimeoutS * 1000)
-            throw new DataError(`shard ${k}: no data for ${opts.idleTimeoutS} s (${chunks.size} chunks${end ? ` of ${end.chunks}` : ', no end marker'}); is 'amem-flow publish' running?`);
-          continue;
+      // Pulled ahead by at most 8 MB; an idle timer ends a shard whose data stop coming.
+      const messages = consumer.consume(PULL_BYTES);
+      let idle: NodeJS.Timeout | undefined;
+      let idleError: DataError | undefined;
+      const armIdle = () => {
+        clearTimeout(idle);
+        if (opts.idleTimeoutS === undefined) return;
+        idle = setTimeout(() => {
+          idleError = new DataError(`shard ${k}: no data for ${opts.idleTimeoutS} s (${chunks.size} chunks${end ? ` of ${end.chunks}` : ', no end marker'}); is 'amem-flow publish' running?`);
+          messages.stop();
+        }, opts.idleTimeoutS * 1000);
+      };
+      armIdle();
+      try {
+        for await (const m of messages) {
+          armIdle();
+          held.push(m);
+          if (m.redelivered) redelivered++;
+          if (m.headers[END_HEADER]) end = JSON.parse(new TextDecoder().decode(m.data)) as ShardEnd;
+          else chunks.set(Number(m.headers[CHUNK_HEADER]), m.data);
+          if (end && chunks.size >= end.chunks) break;
         }
-        idleSince = performance.now();
-        held.push(m);
-        if (m.redelivered) redelivered++;
-        if (m.headers[END_HEADER]) end = JSON.parse(new TextDecoder().decode(m.data)) as ShardEnd;
-        else chunks.set(Number(m.headers[CHUNK_HEADER]), m.data);
+      } finally {
+        clearTimeout(idle);
+        messages.stop();
       }
+      if (idleError) throw idleError;
+      if (!end) throw new DataError(`shard ${k}: the stream ended without an end marker`);
       const batches = [];
       for (let c = 0; c < end.chunks; c++) {
         const data = chunks.get(c);
@@ -89,7 +106,7 @@ export async function runShardWorker(spec: ResolvedPipeline, transport: ClusterT
       if (samples !== end.samples) throw new DataError(`shard ${k}: ${samples} samples arrived, its end marker says ${end.samples}`);
       const { state, outcome } = await model.shards.trainShard(k, batches, spec.train.epochs);
       await transport.putObject(names.bucket, names.shardObject(k), encodeCheckpoint(state));
-      for (const m of held) await m.ack();
+      await Promise.all(held.map((m) => m.ack())); // one round trip for all, not one per message
       report.shards.push({ ...outcome, status: 'trained', messages: held.length, redelivered });
       bar.update(report.shards.length, `shard ${k}: ${outcome.samples} samples, ${outcome.epochs} epochs${outcome.converged ? '' : ' (not converged)'}`);
     } finally {
