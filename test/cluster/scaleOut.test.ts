@@ -70,7 +70,7 @@ describe.skipIf(natsMissing)(`scale-out on NATS JetStream${natsMissing ? ` (skip
   it('a worker killed with -9 while it holds data: the next worker gets that data again, trains every shard once, and the model is the same', async () => {
     const pipeline = ['--set', `name=scale-b-${RUN}`, ...SETTINGS];
     // The worker waits for shard 0 before the data exist, then holds what arrives (no end marker yet) until it is killed.
-    const worker = spawn(process.execPath, ['bin/amem-flow.js', 'worker', 'pipelines/sharded-mnist.ts', '--nats', nats.url, '--ack-wait', '2', '--quiet', ...pipeline], { stdio: 'ignore' });
+    const worker = spawn(process.execPath, ['bin/amem-flow.js', 'worker', 'pipelines/sharded-mnist.ts', '--nats', nats.url, '--ack-wait', '1', '--quiet', ...pipeline], { stdio: 'ignore' });
     const emitter = await startEmitter(data, ['--rate', '3000']);
     const publishing = runCli(['publish', emitter.url, '--pipeline', 'pipelines/sharded-mnist.ts', '--nats', nats.url, '--out', tmp('pub-b'), '--quiet', ...pipeline]);
     // Kill it once it holds shard 0's first chunks (delivered, not acknowledged), whatever the timing.
@@ -83,7 +83,7 @@ describe.skipIf(natsMissing)(`scale-out on NATS JetStream${natsMissing ? ` (skip
     await new Promise((resolve) => worker.on('exit', resolve));
     expect((await publishing).code).toBe(0);
 
-    const next = JSON.parse((await runCli(['worker', 'pipelines/sharded-mnist.ts', '--nats', nats.url, '--ack-wait', '2', '--json', '--quiet', ...pipeline])).stdout) as WorkerReport;
+    const next = JSON.parse((await runCli(['worker', 'pipelines/sharded-mnist.ts', '--nats', nats.url, '--ack-wait', '1', '--json', '--quiet', ...pipeline])).stdout) as WorkerReport;
     expect(next.shards.map((s) => s.status)).toEqual(Array(8).fill('trained'));
     expect(next.shards[0].redelivered).toBeGreaterThan(0); // what the killed worker held came again
     const out = tmp('after-kill');
