@@ -28,7 +28,12 @@ function parseWorker(value: string): [number, number] {
 }
 
 /** Adds `publish` and `worker` to the parser; `guarded` wraps handlers with the CLI's error handling. */
-export function clusterCommands<T>(y: Argv<T>, guarded: (fn: () => Promise<void>) => Promise<void>, io: { out: (t: string) => void; err: (t: string) => void; interactive: boolean }): Argv<T> {
+export function clusterCommands<T>(
+  y: Argv<T>,
+  guarded: (fn: () => Promise<void>) => Promise<void>,
+  io: { out: (t: string) => void; err: (t: string) => void; interactive: boolean },
+  setCode: (code: number) => void,
+): Argv<T> {
   return y
     .command(
       'publish <source>',
@@ -88,11 +93,29 @@ export function clusterCommands<T>(y: Argv<T>, guarded: (fn: () => Promise<void>
             import('../backends/index.js'),
           ]);
           const transport = await connectJetStream(args.nats);
+          // An online worker stops on SIGINT/SIGTERM after storing and acknowledging what it learned.
+          const stop = new AbortController();
+          const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+          if (spec.stream) {
+            process.once('SIGINT', onSignal);
+            process.once('SIGTERM', onSignal);
+          }
           try {
             const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet, write: io.err });
-            const report = await runShardWorker(spec, transport, { index, count, ackWaitS: ackWait, idleTimeoutS: args['idle-timeout'], backend: parseBackendName(args.backend), reporter });
+            const report = await runShardWorker(spec, transport, {
+              index,
+              count,
+              ackWaitS: ackWait,
+              idleTimeoutS: args['idle-timeout'],
+              backend: parseBackendName(args.backend),
+              reporter,
+              signal: stop.signal,
+            });
             if (args.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+            if (stop.signal.aborted) setCode(stop.signal.reason === 'SIGTERM' ? 143 : 130);
           } finally {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
             await transport.close();
           }
         }),

@@ -176,7 +176,7 @@ export async function main(rawArgv: string[], io: CliIo = defaultIo): Promise<nu
     );
   emitCommand(parser, guarded, io.err);
   dashboardCommand(parser, guarded, io.err);
-  clusterCommands(parser, guarded, io);
+  clusterCommands(parser, guarded, io, (c) => (code = c));
   parser
     .completion('completion', 'print a bash/zsh completion script (amem-flow completion >> ~/.bashrc)')
     .demandCommand(1, 'name a command: run, describe, backends, emit, dashboard, publish, worker or completion')

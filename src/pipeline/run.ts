@@ -94,7 +94,17 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   let stream: Record<string, unknown> | undefined;
   let interrupted = false;
   let failure: string | undefined;
-  if (spec.stream) {
+  if (opts.cluster) {
+    ({ outcome, stream } = await modelFromCluster(spec, model, opts.cluster));
+    if (test)
+      shape = await lastValueFrom(
+        test.open().pipe(
+          take(1),
+          map((b) => features(b).shape),
+        ),
+        { defaultValue: undefined },
+      );
+  } else if (spec.stream) {
     if (!opts.outDir) throw new UsageError('online pipelines need an output folder for their checkpoints (--out)');
     // The width the pipeline's data declare, from its test partition: a stream of other samples is dead-lettered, not learned.
     const width = test
@@ -129,16 +139,6 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
     stream = streamMetrics(online.report, opts.source ?? spec.stream.source);
     interrupted = online.report.interrupted;
     if (online.report.counters.trained === 0 && !interrupted) failure = noLearnableSamples(online.report.counters, online.report.dead_letter_reasons);
-  } else if (opts.cluster) {
-    outcome = await modelFromCluster(spec, model, opts.cluster);
-    if (test)
-      shape = await lastValueFrom(
-        test.open().pipe(
-          take(1),
-          map((b) => features(b).shape),
-        ),
-        { defaultValue: undefined },
-      );
   } else {
     let source = partitions.train.open();
     let finish: (() => Promise<Record<string, unknown>>) | undefined;

@@ -93,6 +93,31 @@ describe.skipIf(natsMissing)(`scale-out on NATS JetStream${natsMissing ? ` (skip
     expect(Buffer.compare(readFileSync(join(out, 'model.arrow')), readFileSync(join(single, 'model.arrow')))).toBe(0);
   });
 
+  it('an online pipeline learns per chunk on workers: a worker stopped by SIGTERM stores what it learned, the next goes on, and the model is the one-machine online model', async () => {
+    const pipeline = ['--set', `name=scale-on-${RUN}`, '--set', 'model.bits=3', '--set', 'model.shards=8', '--set', 'stream.checkpointEvery=2'];
+    const worker = spawn(process.execPath, ['bin/amem-flow.js', 'worker', 'pipelines/online-mnist.ts', '--nats', nats.url, '--ack-wait', '1', '--quiet', ...pipeline], { stdio: 'ignore' });
+    const emitter = await startEmitter(data, ['--rate', '3000']);
+    const publishing = runCli(['publish', emitter.url, '--pipeline', 'pipelines/online-mnist.ts', '--nats', nats.url, '--out', tmp('pub-on'), '--quiet', ...pipeline]);
+    // Stop it once it has stored a shard state, while the stream still goes.
+    const transport = await connectJetStream(nats.url);
+    while (!(await transport.getObject(`amem-scale-on-${RUN}`, 'shard-0.arrow'))) await sleep(20);
+    await transport.close();
+    worker.kill('SIGTERM');
+    expect(await new Promise((resolve) => worker.on('exit', resolve))).toBe(143);
+    expect((await publishing).code).toBe(0);
+
+    const next = JSON.parse((await runCli(['worker', 'pipelines/online-mnist.ts', '--nats', nats.url, '--ack-wait', '1', '--json', '--quiet', ...pipeline])).stdout) as WorkerReport;
+    expect(next.shards.reduce((n, s) => n + s.samples, 0)).toBe(4000); // the stored states' counts and what it learned since
+    const [cluster, single] = [tmp('on-cluster'), tmp('on-single')];
+    const fromCluster = await runCli(['run', 'pipelines/online-mnist.ts', '--from-cluster', '--nats', nats.url, '--out', cluster, ...pipeline, ...EVAL]);
+    expect(fromCluster.code, fromCluster.stderr).toBe(0);
+    expect((await runCli(['run', 'pipelines/online-mnist.ts', '--source', data, '--out', single, ...pipeline, ...EVAL])).code).toBe(0);
+    // Every chunk learned once, in routing order: the same bytes as one machine's online run.
+    expect(Buffer.compare(readFileSync(join(cluster, 'model.arrow')), readFileSync(join(single, 'model.arrow')))).toBe(0);
+    const [a, b] = [cluster, single].map((d) => JSON.parse(readFileSync(join(d, 'metrics.json'), 'utf8')));
+    expect(a.stream).toMatchObject({ trained: 4000, prequential_accuracy: b.stream.prequential_accuracy, shards_ended: 8 });
+  });
+
   it('names what is wrong: no server, shards without state, a bad --worker', async () => {
     const down = await runCli(['worker', 'pipelines/sharded-mnist.ts', '--nats', 'nats://127.0.0.1:9', ...SETTINGS]);
     expect(down).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot connect to NATS at nats:\/\/127\.0\.0\.1:9 .*start nats-server with JetStream/) });
@@ -101,7 +126,7 @@ describe.skipIf(natsMissing)(`scale-out on NATS JetStream${natsMissing ? ` (skip
     const bad = await runCli(['worker', 'pipelines/sharded-mnist.ts', '--worker', '2/2']);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/--worker takes i\/W .* got '2\/2'/) });
     const dense = await runCli(['publish', data, '--pipeline', 'pipelines/dense-am-mnist.ts', '--nats', nats.url]);
-    expect(dense).toMatchObject({ code: 2, stderr: expect.stringMatching(/publish routes a batch pipeline's data by shard; 'dense-am-mnist' is a dense-am pipeline/) });
+    expect(dense).toMatchObject({ code: 2, stderr: expect.stringMatching(/publish routes a pipeline's data by shard; 'dense-am-mnist' is a dense-am pipeline/) });
     const transport = await connectJetStream(nats.url);
     expect(transport.maxPayload).toBe(8 * 1024 * 1024);
     await transport.close();

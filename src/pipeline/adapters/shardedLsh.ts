@@ -29,7 +29,11 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
         model = restored;
       },
     },
-    shards: shardedTraining(initial, (assembled) => (model = assembled)),
+    shards: shardedTraining(
+      initial,
+      () => model,
+      (assembled) => (model = assembled),
+    ),
     predict: (batch) => model.predict(batch),
     route: () => model.route(),
     kernels: { predict: ['lshCodes', 'nearestPrototypes'], learn: ['lshCodes', 'nearestPrototypes', 'trainPrototypes'] },

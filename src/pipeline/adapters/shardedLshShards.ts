@@ -35,12 +35,39 @@ export interface ShardedTraining {
   trainShard(shard: number, batches: RecordBatch[], epochs: number): Promise<{ state: Checkpoint; outcome: ShardOutcome }>;
   /** Builds the model from every shard's state (index = shard); returns each shard's outcome. */
   assemble(states: Checkpoint[], source: string): ShardOutcome[];
+  /** Shard `shard`'s state in the model as it is now (online workers checkpoint it); `extra` is kept with it. */
+  stateOf(shard: number, outcome: ShardOutcome, extra: Record<string, unknown>): Checkpoint;
+  /** Puts a stored shard state back into the model (an online worker resuming); returns what was kept with it. */
+  restore(state: Checkpoint, source: string): { outcome: ShardOutcome; extra: Record<string, unknown> };
 }
 
-/** Scale-out by shard for `base`'s settings; `install` receives the assembled model. */
-export function shardedTraining(base: ShardedLshModel, install: (model: ShardedLshModel) => void): ShardedTraining {
+/** Scale-out by shard for `base`'s settings; `current` is the model learning online, `install` receives the assembled model. */
+export function shardedTraining(base: ShardedLshModel, current: () => ShardedLshModel, install: (model: ShardedLshModel) => void): ShardedTraining {
   const { shards, classes } = base.settings;
   return {
+    stateOf(shard, outcome, extra) {
+      const model = current();
+      return shardState(base.settings, shard, model.router ? model.toCheckpoint() : undefined, outcome, extra);
+    },
+    restore(state, source) {
+      const { shard, outcome, extra, width: _w, ...settings } = state.settings as Record<string, unknown>;
+      assertSameSettings(settings, base.settings, source);
+      const k = Number(shard);
+      if (state.tensors.planes) {
+        const model = current();
+        const width = Number(state.settings.width);
+        const whole = model.router ? model.toCheckpoint() : undefined;
+        const planes = state.tensors.planes.data as Float32Array;
+        if (whole && !sameBytes(whole.tensors.planes.data, planes)) throw new DataError(`${source}: stored with other hash planes than this worker's`);
+        const sums = whole ? (whole.tensors.sums.data as Float64Array) : new Float64Array(shards * classes * width);
+        const counts = whole ? (whole.tensors.counts.data as Float64Array) : new Float64Array(shards * classes).fill(1);
+        sums.set(tensorOf(state, 'sums', [classes, width]), k * classes * width);
+        counts.set(tensorOf(state, 'counts', [classes]), k * classes);
+        const router = routerFromPlanes(planes, width, base.settings.bits, shards);
+        install(ShardedLshModel.fromCheckpoint(shardedLshCheckpoint({ settings: base.settings, router, sums, counts }), base.backend, source));
+      }
+      return { outcome: outcome as ShardOutcome, extra: (extra ?? {}) as Record<string, unknown> };
+    },
     count: shards,
     async trainShard(shard, batches, epochs) {
       const rows = batches.reduce((n, b) => n + b.numRows, 0);
@@ -65,7 +92,7 @@ export function shardedTraining(base: ShardedLshModel, install: (model: ShardedL
       const outcomes = states.map((s, k) => {
         const where = `${source}, shard ${k}`;
         if (s.kind !== SHARD_KIND || s.version !== SHARD_VERSION) throw new DataError(`${where}: not a sharded-lsh shard state (kind '${s.kind}' version ${s.version})`);
-        const { shard, outcome, width: w, ...settings } = s.settings as Record<string, unknown>;
+        const { shard, outcome, width: w, extra: _extra, ...settings } = s.settings as Record<string, unknown>;
         if (shard !== k) throw new DataError(`${where}: the state is shard ${String(shard)}'s`);
         assertSameSettings(settings, base.settings, where);
         if (s.tensors.planes) {
@@ -83,15 +110,15 @@ export function shardedTraining(base: ShardedLshModel, install: (model: ShardedL
 }
 
 /** One shard's state: the model's settings and planes with that shard's sums and counts only. */
-function shardState(settings: ShardedLshModel['settings'], shard: number, whole: Checkpoint | undefined, outcome: ShardOutcome): Checkpoint {
+function shardState(settings: ShardedLshModel['settings'], shard: number, whole: Checkpoint | undefined, outcome: ShardOutcome, extra: Record<string, unknown> = {}): Checkpoint {
   const base = { kind: SHARD_KIND, version: SHARD_VERSION };
-  if (!whole) return { ...base, settings: { ...settings, shard, outcome: { ...outcome } }, tensors: {} };
+  if (!whole) return { ...base, settings: { ...settings, shard, outcome: { ...outcome }, extra }, tensors: {} };
   const width = Number(whole.settings.width);
   const { classes } = settings;
   const block = classes * width;
   return {
     ...base,
-    settings: { ...settings, width, shard, outcome: { ...outcome } },
+    settings: { ...settings, width, shard, outcome: { ...outcome }, extra },
     tensors: {
       planes: whole.tensors.planes,
       sums: { data: (whole.tensors.sums.data as Float64Array).slice(shard * block, (shard + 1) * block), shape: [classes, width] },

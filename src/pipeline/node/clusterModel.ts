@@ -8,8 +8,8 @@ import { DataError, UsageError } from '../../util/errors.js';
 import type { ResolvedPipeline } from '../spec.js';
 import type { PipelineModel, TrainOutcome } from '../training.js';
 
-/** Installs the model from the cluster's shard states; throws naming the shards that have none. */
-export async function modelFromCluster(spec: ResolvedPipeline, model: PipelineModel, transport: ClusterTransport): Promise<TrainOutcome> {
+/** Installs the model from the cluster's shard states (an online pipeline's: as far as its workers have learned); throws naming the shards that have none. */
+export async function modelFromCluster(spec: ResolvedPipeline, model: PipelineModel, transport: ClusterTransport): Promise<{ outcome: TrainOutcome; stream?: Record<string, unknown> }> {
   if (!model.shards) throw new UsageError(`--from-cluster assembles a model trained by shard; '${spec.name}' trains a ${model.kind} model`);
   const names = clusterNames(spec.name);
   const states: Checkpoint[] = [];
@@ -26,7 +26,24 @@ export async function modelFromCluster(spec: ResolvedPipeline, model: PipelineMo
   const shards = model.shards.assemble(states, `the cluster at ${transport.url}`);
   const samples = shards.reduce((n, s) => n + s.samples, 0);
   const unconverged = shards.filter((s) => !s.converged);
-  return {
+  if (spec.stream) {
+    // Online shards learned each sample once, test then train: their prequential counts add up.
+    const extras = states.map((s) => (s.settings.extra ?? {}) as { correct?: number; seen?: number; ended?: boolean });
+    const correct = extras.reduce((n, e) => n + (e.correct ?? 0), 0);
+    const ended = extras.filter((e) => e.ended).length;
+    return {
+      outcome: {
+        samples,
+        epochs: [],
+        section: { mode: 'cluster', cluster: transport.url, samples, shards },
+        summary: [['model', `assembled from ${shards.length} shard states at ${transport.url} (${ended} of ${shards.length} shards at the end of their data)`]],
+        warnings: ended < shards.length ? [`${shards.length - ended} shards have not reached the end of their data: the model is as far as the workers have learned`] : [],
+        timings: {},
+      },
+      stream: { source: transport.url, trained: samples, prequential_accuracy: samples > 0 ? correct / samples : 0, shards_ended: ended },
+    };
+  }
+  const outcome: TrainOutcome = {
     samples,
     epochs: [],
     section: {
@@ -49,4 +66,5 @@ export async function modelFromCluster(spec: ResolvedPipeline, model: PipelineMo
     ),
     timings: {},
   };
+  return { outcome };
 }

@@ -1,7 +1,8 @@
 /**
  * `amem-flow publish SOURCE --pipeline P`: runs the pipeline's training graph up to the shard
  * router (validate, the data steps, hash, route) and publishes each shard's rows to its own
- * subject, then an end-of-data marker per shard. Message ids come from the shard, the chunk's
+ * subject as they come (a stream source may go on for ever), then, when the source ends, an
+ * end-of-data marker per shard. Message ids come from the shard, the chunk's
  * position and its sample ids, so publishing the same source again adds nothing.
  */
 import { lastValueFrom, mergeMap, tap } from 'rxjs';
@@ -54,9 +55,9 @@ export async function publishShards(
   opts: { outDir: string; backend?: BackendName | 'auto'; reporter?: Reporter },
 ): Promise<PublishReport> {
   const reporter = opts.reporter ?? silentReporter;
-  if (spec.model.kind !== 'sharded-lsh' || spec.stream)
+  if (spec.model.kind !== 'sharded-lsh')
     throw new UsageError(
-      `publish routes a batch pipeline's data by shard; '${spec.name}' is ${spec.stream ? 'an online pipeline' : `a ${spec.model.kind} pipeline`}: publish a sharded-lsh batch pipeline (e.g. pipelines/sharded-mnist.ts)`,
+      `publish routes a pipeline's data by shard; '${spec.name}' is a ${spec.model.kind} pipeline: publish a sharded-lsh pipeline (e.g. pipelines/sharded-mnist.ts or pipelines/online-mnist.ts)`,
     );
   const started = performance.now();
   const backend = await createBackend(opts.backend ?? 'auto');

@@ -4,7 +4,8 @@
  * shard trains to convergence (or the epoch cap), its state goes to the object store, and only
  * then are its messages acknowledged. A worker killed before that leaves them unacknowledged: the
  * server delivers them again to the next worker of that share. A shard whose state is already
- * stored is not trained again; its leftover messages are acknowledged.
+ * stored is not trained again; its leftover messages are acknowledged. Online pipelines learn per
+ * chunk instead (`clusterOnlineWorker.ts`).
  */
 import type { BackendName } from '../../backends/backend.js';
 import { createBackend } from '../../backends/index.js';
@@ -17,6 +18,7 @@ import type { ShardOutcome } from '../adapters/shardedLshShards.js';
 import { createPipelineModel } from '../models.js';
 import type { ResolvedPipeline } from '../spec.js';
 import { CHUNK_HEADER, END_HEADER, type ShardEnd } from './clusterPublish.js';
+import { runOnlineShardWorker } from './clusterOnlineWorker.js';
 
 /** How far ahead a worker pulls a shard's messages, in bytes. */
 const PULL_BYTES = 8 * 2 ** 20;
@@ -32,6 +34,8 @@ export interface WorkerOptions {
   idleTimeoutS?: number;
   backend?: BackendName | 'auto';
   reporter?: Reporter;
+  /** Online pipelines: stop learning, store and acknowledge what was learned, and return. */
+  signal?: AbortSignal;
 }
 
 /** What a worker did per shard. */
@@ -46,6 +50,7 @@ export async function runShardWorker(spec: ResolvedPipeline, transport: ClusterT
   if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) throw new UsageError(`--worker takes i/W with 0 <= i < W, got ${index}/${count}`);
   const model = createPipelineModel(spec.model, await createBackend(opts.backend ?? 'auto'), spec.seed);
   if (!model.shards) throw new UsageError(`'${spec.name}' trains a ${model.kind} model, which does not train by shard; workers train sharded-lsh batch pipelines`);
+  if (spec.stream) return runOnlineShardWorker(spec, model, transport, opts);
   const names = clusterNames(spec.name);
   const mine = Array.from({ length: model.shards.count }, (_, k) => k).filter((k) => k % count === index);
   const report: WorkerReport = { shards: [] };
