@@ -27,6 +27,9 @@ export default class LongestFirst extends BaseSequencer {
     const sorted = await super.sort(files);
     const weight = (f: TestSpecification) => MEASURED_SECONDS[relative(this.ctx.config.root, f.moduleId)] ?? 0;
     // Stable: files without a measurement keep Vitest's order, after the measured ones.
-    return sorted.map((f, i) => ({ f, i })).sort((a, b) => weight(b.f) - weight(a.f) || a.i - b.i).map(({ f }) => f);
+    return sorted
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => weight(b.f) - weight(a.f) || a.i - b.i)
+      .map(({ f }) => f);
   }
 }

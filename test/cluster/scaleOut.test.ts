@@ -128,7 +128,7 @@ describe.skipIf(natsMissing)(`scale-out on NATS JetStream${natsMissing ? ` (skip
     const dense = await runCli(['publish', data, '--pipeline', 'pipelines/dense-am-mnist.ts', '--nats', nats.url]);
     expect(dense).toMatchObject({ code: 2, stderr: expect.stringMatching(/publish routes a pipeline's data by shard; 'dense-am-mnist' is a dense-am pipeline/) });
     const transport = await connectJetStream(nats.url);
-    expect(transport.maxPayload).toBe(8 * 1024 * 1024);
+    expect(transport.maxPayload).toBeGreaterThanOrEqual(1024 * 1024); // what the server announces (8 MB in .ci/run and the tests' own server)
     await transport.close();
   });
 });
