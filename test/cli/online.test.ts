@@ -111,7 +111,7 @@ describe('online runs from the CLI', () => {
     const file = join(dir, 'train.arrows');
     await cli(['emit', 'mnist:train', '--limit', '5000', '--to', file]);
     const out = tmp('batch-source');
-    await cli(['run', 'pipelines/sharded-mnist.ts', '--source', file, '--set', 'data.testSize=1000', '--out', out, ...QUIET]);
+    await cli(['run', 'pipelines/sharded-mnist.ts', '--source', file, '--set', 'data.trainSize=1000', '--set', 'data.testSize=1000', '--out', out, ...QUIET]);
     const m = metrics(out);
     expect(m.stream).toMatchObject({ received: 5000, used_for_training: 5000, dead_lettered: 0 });
     expect(m.training.samples).toBe(5000);

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipeline/resolve.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 
-const small = ['data.trainSize=6000', 'data.testSize=1000', 'train.epochs=30', 'train.curveEpochs=off', 'outputs.plots=false', 'outputs.model=false'];
+const small = ['data.trainSize=3000', 'data.testSize=500', 'train.epochs=30', 'train.curveEpochs=off', 'outputs.plots=false', 'outputs.model=false'];
 
 async function accuracies(file: string) {
   const spec = resolvePipeline(applySettings(await loadPipelineFile(file), small), file);
