@@ -11,7 +11,7 @@ import { applySettings, loadPipelineFile, resolvePipeline } from '../../src/pipe
 import { runPipeline } from '../../src/pipeline/run.js';
 import { UsageError } from '../../src/util/errors.js';
 
-const reduced = ['data.trainSize=2000', 'data.testSize=500', 'train.batchSize=100', 'model.learningRate=0.1', 'expect={}', 'outputs.plots=false'];
+const reduced = ['data.trainSize=1000', 'data.testSize=500', 'train.batchSize=100', 'model.learningRate=0.1', 'expect={}', 'outputs.plots=false'];
 const pipeline = async (sets: string[]) => resolvePipeline(applySettings(await loadPipelineFile('pipelines/dense-am-mnist.ts'), [...reduced, ...sets]), 'dense-am-mnist.ts');
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `amem-resume-${name}-`));
 const curveOf = (path: string) =>
