@@ -7,41 +7,21 @@
  * stored is not trained again; its leftover messages are acknowledged. Online pipelines learn per
  * chunk instead (`clusterOnlineWorker.ts`).
  */
-import type { BackendName } from '../../backends/backend.js';
 import { createBackend } from '../../backends/index.js';
 import { decodeBatchMessage } from '../../cluster/node/batchMessages.js';
 import { clusterNames, type ClusterMessage, type ClusterTransport } from '../../cluster/node/transport.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../io/checkpoint.js';
 import { DataError, UsageError } from '../../util/errors.js';
-import { silentReporter, type Reporter } from '../../util/reporter.js';
-import type { ShardOutcome } from '../adapters/shardedLshShards.js';
+import { silentReporter } from '../../util/reporter.js';
 import { createPipelineModel } from '../models.js';
 import type { ResolvedPipeline } from '../spec.js';
 import { CHUNK_HEADER, END_HEADER, type ShardEnd } from './clusterPublish.js';
 import { runOnlineShardWorker } from './clusterOnlineWorker.js';
+import type { ShardOutcome } from '../adapters/shardedLshShards.js';
+import type { WorkerOptions, WorkerReport } from './workerOptions.js';
 
 /** How far ahead a worker pulls a shard's messages, in bytes. */
 const PULL_BYTES = 8 * 2 ** 20;
-
-/** Options of `runShardWorker`. */
-export interface WorkerOptions {
-  /** This worker's index i of `count` W: it trains the shards k with k mod W = i. */
-  index: number;
-  count: number;
-  /** Seconds before the server redelivers a message this worker has not acknowledged (it keeps them alive while it works). */
-  ackWaitS: number;
-  /** Give up on a shard whose data stop arriving for this long (default: wait). */
-  idleTimeoutS?: number;
-  backend?: BackendName | 'auto';
-  reporter?: Reporter;
-  /** Online pipelines: stop learning, store and acknowledge what was learned, and return. */
-  signal?: AbortSignal;
-}
-
-/** What a worker did per shard. */
-export interface WorkerReport {
-  shards: (ShardOutcome & { status: 'trained' | 'already stored'; messages: number; redelivered: number })[];
-}
 
 /** Trains this worker's shards from the cluster, storing each shard's state. */
 export async function runShardWorker(spec: ResolvedPipeline, transport: ClusterTransport, opts: WorkerOptions): Promise<WorkerReport> {
