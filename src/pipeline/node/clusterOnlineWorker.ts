@@ -17,9 +17,7 @@ import type { ShardOutcome } from '../adapters/shardedLshShards.js';
 import type { PipelineModel } from '../training.js';
 import type { ResolvedPipeline } from '../spec.js';
 import { CHUNK_HEADER, END_HEADER } from './clusterPublish.js';
-import type { WorkerOptions, WorkerReport } from './workerOptions.js';
-
-const PULL_BYTES = 8 * 2 ** 20;
+import { PULL_BYTES, type WorkerOptions, type WorkerReport } from './workerOptions.js';
 
 /** One shard's progress. */
 interface ShardProgress {

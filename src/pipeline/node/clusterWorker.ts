@@ -18,10 +18,7 @@ import type { ResolvedPipeline } from '../spec.js';
 import { CHUNK_HEADER, END_HEADER, type ShardEnd } from './clusterPublish.js';
 import { runOnlineShardWorker } from './clusterOnlineWorker.js';
 import type { ShardOutcome } from '../adapters/shardedLshShards.js';
-import type { WorkerOptions, WorkerReport } from './workerOptions.js';
-
-/** How far ahead a worker pulls a shard's messages, in bytes. */
-const PULL_BYTES = 8 * 2 ** 20;
+import { PULL_BYTES, type WorkerOptions, type WorkerReport } from './workerOptions.js';
 
 /** Trains this worker's shards from the cluster, storing each shard's state. */
 export async function runShardWorker(spec: ResolvedPipeline, transport: ClusterTransport, opts: WorkerOptions): Promise<WorkerReport> {

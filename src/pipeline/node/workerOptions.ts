@@ -3,6 +3,9 @@ import type { BackendName } from '../../backends/backend.js';
 import type { Reporter } from '../../util/reporter.js';
 import type { ShardOutcome } from '../adapters/shardedLshShards.js';
 
+/** How far ahead a worker pulls a shard's messages, in bytes (never by count alone). */
+export const PULL_BYTES = 8 * 2 ** 20;
+
 /** Options of `runShardWorker`. */
 export interface WorkerOptions {
   /** This worker's index i of `count` W: it trains the shards k with k mod W = i. */
