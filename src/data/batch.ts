@@ -129,7 +129,11 @@ export function withFeatures(batch: RecordBatch, values: FeatureArray, info: Fea
 /** A new batch with an Int32 column added or replaced; every other column is shared. */
 export function withIntColumn(batch: RecordBatch, name: string, values: Int32Array, metadata?: Map<string, string>): RecordBatch {
   if (values.length !== batch.numRows) throw new DataError(`column '${name}' has ${values.length} values for ${batch.numRows} rows`);
-  return replaceColumn(batch, new Field(name, new Int32(), false, metadata), scalarData(values));
+  // The column's own field when it is already Int32: an IPC stream writer compares schemas by class, and a
+  // field read from IPC (type class Int_) differs from a fresh Int32 one, which would start a new stream.
+  const own = batch.schema.fields.find((f) => f.name === name);
+  const keep = own && metadata === undefined && !own.nullable && DataType.isInt(own.type) && own.type.bitWidth === 32 && own.type.isSigned;
+  return replaceColumn(batch, keep ? own : new Field(name, new Int32(), false, metadata), scalarData(values));
 }
 
 /**

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
+import { Table, tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { makeSampleBatch } from '../../src/data/batch.js';
 import { execCli, runCli } from '../helpers/cli.js';
 import { startEmitter } from '../helpers/emitter.js';
@@ -99,6 +99,18 @@ describe('hostile inputs from the CLI', () => {
     const piped = await exec('/bin/bash', ['-c', `${process.execPath} bin/amem-flow.js emit mnist:train | head -c 100 > /dev/null; echo \${PIPESTATUS[0]}`]);
     expect(piped.stderr).toBe('');
     expect(piped.stdout.trim()).toBe('141');
+  });
+
+  it('emit --repeat of an Arrow file writes every pass into one stream, ids offset per pass (it used to stop with "AsyncQueue is closed")', async () => {
+    const dir = tmp('repeat');
+    expect((await cli(['emit', 'mnist:test', '--limit', '50', '--to', join(dir, 'once.arrows')])).code).toBe(0);
+    const r = await cli(['emit', join(dir, 'once.arrows'), '--repeat', '3', '--to', join(dir, 'thrice.arrows')]);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = tableFromIPC(readFileSync(join(dir, 'thrice.arrows')))
+      .getChild('id')!
+      .toArray() as Int32Array;
+    expect(ids.length).toBe(150);
+    expect(new Set(ids).size).toBe(150);
   });
 
   it('an online run checks the width its data declare: 783-wide samples for an MNIST pipeline are dead-lettered, not learned', async () => {
