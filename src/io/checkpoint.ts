@@ -18,8 +18,7 @@
  * const ckpt = loadCheckpoint('model.arrow', 'sharded-lsh');
  */
 import { DataType, Field, FixedSizeList, Float32, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { sha256Hex } from '../util/sha256.js';
 import './arrowGuard.js';
 import { DataError, UsageError } from '../util/errors.js';
 
@@ -64,7 +63,7 @@ export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
   const bytes = tableToIPC(new Table([batch]), 'file');
   const at = checksumOffsets(bytes);
   if (at.length !== 1) throw new DataError(`checkpoint of '${ckpt.kind}': its settings contain a '${CHECKSUM_PREFIX}' checksum-like text; remove it`);
-  bytes.set(ASCII.encode(bytesToHex(sha256(bytes))), at[0]);
+  bytes.set(ASCII.encode(sha256Hex(bytes)), at[0]);
   return bytes;
 }
 
@@ -97,7 +96,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
   const stored = new TextDecoder().decode(bytes.subarray(at[0], at[0] + 64));
   const zeroed = bytes.slice();
   zeroed.fill(0x30, at[0], at[0] + 64);
-  if (bytesToHex(sha256(zeroed)) !== stored) {
+  if (sha256Hex(zeroed) !== stored) {
     throw new DataError(`'${name}' is damaged or truncated: its bytes do not match its checksum, so it cannot be trusted; delete it and train again (without --resume), or restore an intact copy`);
   }
   return decodeContent(bytes, name);
