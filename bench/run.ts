@@ -20,10 +20,14 @@
  *   recall     per backend: recall time per pattern of each recall model with P = 100 and 1000 stored
  *              MNIST digits (5% flipped, asynchronous updates, 20 trials)
  *
+ *   cluster, clusterdense   scale-out on a nats-server of its own (see bench/cluster.ts): publish
+ *              throughput, sharded training by 1 and 2 workers, dense-am data-parallel on 2 workers
+ *              against one process (--dense-epochs, default 30)
+ *
  *   startup    the built CLI and package (dist/): `--help`, `--version`, `describe pipelines/sharded-mnist.ts`
  *              and `import('amem-flow')`, each against a bare `node -e 0` in the same run (median of 7)
  *
- * Options: --only startup,ops,sharded,full,cap10000,online,dense,densefull,competing,recall   --backends cpu,wasm   --out FILE
+ * Options: --only startup,ops,sharded,full,cap10000,online,dense,densefull,competing,recall,cluster,clusterdense   --backends cpu,wasm   --out FILE
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -56,11 +60,13 @@ import { denseAmGradient as deviceDenseAmGradient } from '../src/backends/tfjs/d
 import { denseAmCore as cpuDenseAmCore } from '../src/backends/cpu/denseAmCore.js';
 import { denseAmCore as wasmDenseAmCore } from '../src/backends/wasm/denseAmCore.js';
 import { tiledGradient } from './denseAmTiled.js';
+import { benchCluster } from './cluster.js';
 import { runLab } from '../src/lab/run.js';
 import { resolveLab } from '../src/lab/spec.js';
 
 const args = await yargs(hideBin(process.argv))
-  .option('only', { type: 'string', default: 'startup,ops,sharded,full,cap10000,online,dense,densefull,competing,recall' })
+  .option('only', { type: 'string', default: 'startup,ops,sharded,full,cap10000,online,dense,densefull,competing,recall,cluster,clusterdense' })
+  .option('dense-epochs', { type: 'number', default: 30, describe: 'epochs of the clusterdense comparison' })
   .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
   .strict()
@@ -409,6 +415,12 @@ if (only.has('recall')) {
     perBackend('recall')[name] = { table };
     for (const row of table) rows.push([name, `recall, ${row.model}, P = ${row.patterns} MNIST digits (5% flipped, 20 trials)`, `${row.ms_per_recall} ms per pattern`, `exact ${row.exact_fraction}`]);
   }
+}
+
+if (only.has('cluster') || only.has('clusterdense')) {
+  const c = await benchCluster(only, dirname(args.out), args['dense-epochs']);
+  Object.assign(results, c.results);
+  rows.push(...c.rows);
 }
 
 mkdirSync(dirname(args.out), { recursive: true });

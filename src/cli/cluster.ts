@@ -1,7 +1,8 @@
 /**
  * Scale-out from the command line, on NATS JetStream (`--nats URL`, default nats://127.0.0.1:4222):
- * `publish SOURCE --pipeline P` routes the data to shard subjects, `worker P --worker i/W` trains
- * a share of the shards, and `run P --from-cluster` (in main.ts) assembles the model and evaluates it.
+ * `publish SOURCE --pipeline P` routes the data to shard subjects (or stores it in chunks for
+ * data-parallel models), `worker P --worker i/W` trains a share, and `run P --from-cluster` (in
+ * main.ts) assembles the model and evaluates it.
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -37,7 +38,7 @@ export function clusterCommands<T>(
   return y
     .command(
       'publish <source>',
-      "route a data set by the pipeline's shards and publish each shard's rows to its NATS JetStream subject",
+      'publish a data set to NATS JetStream: routed by shard to shard subjects (sharded-lsh), or in chunks to the object store (dense-am, competing-units)',
       (c) =>
         settingOptions(
           c
@@ -52,9 +53,10 @@ export function clusterCommands<T>(
       (args) =>
         guarded(async () => {
           const spec = await batchPipeline({ ...args, pipeline: args.pipeline });
-          const [{ connectJetStream }, { publishShards }, { parseBackendName }] = await Promise.all([
+          const [{ connectJetStream }, { publishShards }, { publishParts }, { parseBackendName }] = await Promise.all([
             import('../cluster/node/jetstream.js'),
             import('../pipeline/node/clusterPublish.js'),
+            import('../pipeline/node/clusterPublishParts.js'),
             import('../backends/index.js'),
           ]);
           const outDir = resolve(args.out ?? `runs/${spec.name}-publish`);
@@ -62,7 +64,10 @@ export function clusterCommands<T>(
           const transport = await connectJetStream(args.nats);
           try {
             const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet, write: io.err });
-            const report = await publishShards(spec, args.source, transport, { outDir, backend: parseBackendName(args.backend), reporter });
+            const dataParallel = (spec.model.kind === 'dense-am' || spec.model.kind === 'competing-units') && !spec.stream;
+            const report = dataParallel
+              ? await publishParts(spec, args.source, transport, { outDir, reporter })
+              : await publishShards(spec, args.source, transport, { outDir, backend: parseBackendName(args.backend), reporter });
             if (args.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
           } finally {
             await transport.close();
@@ -71,13 +76,14 @@ export function clusterCommands<T>(
     )
     .command(
       'worker <pipeline>',
-      'train a share of the shards from NATS JetStream, storing each shard state before acknowledging its data',
+      'train a share from NATS JetStream: shards (stored before their data are acknowledged), or a part of every data-parallel round',
       (c) =>
         pipelineOptions(c)
           .option('worker', { type: 'string', default: '0/1', describe: 'i/W: this worker trains the shards k with k mod W = i' })
           .option('nats', NATS_OPTION)
           .option('ack-wait', { type: 'number', default: 60, describe: 'seconds before the server redelivers what a dead worker held' })
           .option('idle-timeout', { type: 'number', describe: 'give up on a shard whose data stop arriving for this many seconds (default: wait)' })
+          .option('local-steps', { type: 'number', default: 1, describe: 'dense-am and competing-units: minibatch steps each worker runs before the states are averaged' })
           .option('backend', { type: 'string', choices: ['auto', ...BACKEND_NAMES], default: 'auto' })
           .option('quiet', { type: 'boolean', default: false })
           .option('json', { type: 'boolean', default: false, describe: 'print the per-shard report as JSON' }),
@@ -87,7 +93,7 @@ export function clusterCommands<T>(
           const [index, count] = parseWorker(args.worker);
           const ackWait = args['ack-wait'];
           if (!(ackWait >= 1 && Number.isFinite(ackWait))) throw new UsageError(`--ack-wait must be a number of seconds >= 1, got ${ackWait}`);
-          const [{ connectJetStream }, { runShardWorker }, { parseBackendName }] = await Promise.all([
+          const [{ connectJetStream }, { runWorker }, { parseBackendName }] = await Promise.all([
             import('../cluster/node/jetstream.js'),
             import('../pipeline/node/clusterWorker.js'),
             import('../backends/index.js'),
@@ -102,11 +108,12 @@ export function clusterCommands<T>(
           }
           try {
             const reporter = createCliReporter({ interactive: io.interactive, quiet: args.quiet, write: io.err });
-            const report = await runShardWorker(spec, transport, {
+            const report = await runWorker(spec, transport, {
               index,
               count,
               ackWaitS: ackWait,
               idleTimeoutS: args['idle-timeout'],
+              localSteps: args['local-steps'],
               backend: parseBackendName(args.backend),
               reporter,
               signal: stop.signal,

@@ -7,6 +7,7 @@
  * const result = await runPipeline(spec, { outDir: 'runs/sharded-mnist' });
  * console.log(result.metrics.evaluations.test.accuracy);
  */
+import { collectBatch } from '../io/collect.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, map, take, tap, type Observable } from 'rxjs';
@@ -95,7 +96,7 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   let interrupted = false;
   let failure: string | undefined;
   if (opts.cluster) {
-    ({ outcome, stream } = await modelFromCluster(spec, model, opts.cluster));
+    ({ outcome, stream } = await modelFromCluster(spec, model, opts.cluster, () => collectBatch(graph.open(graph.train), model.kind)));
     if (test)
       shape = await lastValueFrom(
         test.open().pipe(

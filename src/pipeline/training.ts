@@ -2,6 +2,7 @@
  * What the pipeline runner and the model adapters exchange: the training context a run gives a
  * model, the outcome it reports back, and the model as the runner sees it.
  */
+import type { DataParallelTraining } from './dataParallel.js';
 import type { ShardedTraining } from './adapters/shardedLshShards.js';
 import type { OperatorFunction, Observable } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
@@ -61,6 +62,8 @@ export interface PipelineModel extends Classifier {
   readonly online?: OnlineCapable;
   /** Present when shards train apart (scale-out: `amem-flow worker`, `run --from-cluster`). */
   readonly shards?: ShardedTraining;
+  /** Present when the model trains data-parallel across workers (scale-out: rounds of local steps, averaged). */
+  dataParallel?(train: ResolvedPipeline['train']): DataParallelTraining;
   /** True when batch training writes a checkpoint that `--resume` continues. */
   readonly resumable?: boolean;
   route?(): OperatorFunction<RecordBatch, RecordBatch>;

@@ -1,18 +1,45 @@
 /**
  * The cluster transport on NATS JetStream: streams persist on disk and de-duplicate by message id,
  * durable pull consumers keep their acknowledged position and redeliver what was not
- * acknowledged, and the object store keeps shard states.
+ * acknowledged, the object store keeps shard states and data sets, and the key-value store keeps
+ * the data-parallel run state and its coordinator's lease.
  */
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { UsageError } from '../../util/errors.js';
-import type { ClusterConsumer, ClusterMessage, ClusterTransport, PublishOptions } from './transport.js';
+import type { ClusterConsumer, ClusterKv, ClusterMessage, ClusterTransport, PublishOptions } from './transport.js';
+
+function headerRecord(headers: { keys(): string[]; get(k: string): string } | undefined): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const k of headers?.keys() ?? []) h[k] = headers!.get(k);
+  return h;
+}
 
 function wrap(m: JsMsg): ClusterMessage {
-  const h: Record<string, string> = {};
-  for (const k of m.headers?.keys() ?? []) h[k] = m.headers!.get(k);
-  return { subject: m.subject, data: m.data, headers: h, redelivered: m.redelivered, ack: async () => void (await m.ackAck()), working: () => m.working() };
+  return { subject: m.subject, data: m.data, headers: headerRecord(m.headers), redelivered: m.redelivered, ack: async () => void (await m.ackAck()), working: () => m.working() };
+}
+
+/** A compare-and-set that lost (another process wrote first) is an answer, not an error. */
+async function unlessRaced(write: Promise<number>): Promise<number | null> {
+  try {
+    return await write;
+  } catch (err) {
+    if (/wrong last sequence|key exists/i.test((err as Error).message)) return null;
+    throw err;
+  }
+}
+
+function kvOf(kv: KV): ClusterKv {
+  return {
+    async get(key) {
+      const e = await kv.get(key);
+      return e && e.operation === 'PUT' ? { value: e.value, revision: e.revision } : null;
+    },
+    create: (key, value) => unlessRaced(kv.create(key, value)),
+    update: (key, value, revision) => unlessRaced(kv.update(key, value, revision)),
+  };
 }
 
 /** Connects to the NATS server at `url`; a clear error when it is not there or lacks JetStream. */
@@ -32,6 +59,7 @@ export async function connectJetStream(url: string): Promise<ClusterTransport> {
   }
   const js: JetStreamClient = jetstream(nc);
   const stores = new Map<string, Promise<ObjectStore>>();
+  const kvs = new Map<string, Promise<ClusterKv>>();
   const store = (bucket: string) => {
     let s = stores.get(bucket);
     if (!s) stores.set(bucket, (s = new Objm(js).create(bucket)));
@@ -40,8 +68,8 @@ export async function connectJetStream(url: string): Promise<ClusterTransport> {
   return {
     url,
     maxPayload: nc.info?.max_payload ?? 1024 * 1024,
-    async ensureStream(name, subjects, dedupWindowS) {
-      const config = { name, subjects, duplicate_window: dedupWindowS * 1e9, max_msg_size: -1 };
+    async ensureStream(name, subjects, dedupWindowS, opts = {}) {
+      const config = { name, subjects, duplicate_window: dedupWindowS * 1e9, max_msg_size: -1, ...(opts.lastOnly ? { max_msgs_per_subject: 1, allow_direct: true } : {}) };
       try {
         await jsm.streams.info(name);
         await jsm.streams.update(name, config);
@@ -90,8 +118,25 @@ export async function connectJetStream(url: string): Promise<ClusterTransport> {
         },
       };
     },
+    async lastMessage(stream, subject) {
+      // A direct get answers with the message's bytes (the stream API's answer is base64 in JSON: 30x slower for 600 KB).
+      const m = await jsm.direct.getMessage(stream, { last_by_subj: subject });
+      return m ? { data: m.data, headers: headerRecord(m.header) } : null;
+    },
+    async purge(stream, filter) {
+      await jsm.streams.purge(stream, { filter });
+    },
+    kv(bucket) {
+      let k = kvs.get(bucket);
+      if (!k) kvs.set(bucket, (k = new Kvm(js).create(bucket, { history: 1 }).then(kvOf)));
+      return k;
+    },
     async putObject(bucket, name, data) {
       await (await store(bucket)).putBlob({ name }, data);
+    },
+    async deleteObject(bucket, name) {
+      const s = await store(bucket);
+      if (await s.info(name)) await s.delete(name);
     },
     async getObject(bucket, name) {
       return (await store(bucket)).getBlob(name);

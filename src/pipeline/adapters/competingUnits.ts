@@ -19,6 +19,7 @@ import { assertSameSettings } from './sameSettings.js';
 import { writeErrorCurve } from './errorCurve.js';
 
 import { charts } from './charts.js';
+import { competingUnitsParallel } from './competingUnitsParallel.js';
 
 /** What the adapter needs besides the estimator's options. */
 export interface CompetingUnitsAdapterSettings {
@@ -133,6 +134,7 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     kernels: { predict: ['competingCurrents'], learn: ['competingCurrents', 'competingUpdate'] },
     trainGraph: (train) =>
       epochGraph(train, clf.units.getParams().randomState, ['competingCurrents', 'competingUpdate'], { wholeBatches: true, workers: train.workers === 'auto' ? 1 : train.workers }),
+    dataParallel: (train) => competingUnitsParallel(backend, { ...s.options, numEpochs: train.epochs, batchSize: train.batchSize }, clf),
     save: (path) => saveCheckpoint(path, clf.toCheckpoint()),
     figures,
     resumable: true,

@@ -15,6 +15,7 @@ import { writeErrorCurve } from './errorCurve.js';
 import { assertSameSettings } from './sameSettings.js';
 
 import { charts } from './charts.js';
+import { denseAmParallel } from './denseAmParallel.js';
 
 /** The Dense AM model as the runner sees it; `figureColumns` sets the memory grid's width. */
 export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): PipelineModel {
@@ -95,6 +96,10 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
     resumable: true,
     kernels: { predict: ['denseAmActivations'], learn: ['denseAmGradient'] },
     trainGraph: (train) => epochGraph(train, model.settings.seed, ['denseAmGradient']),
+    dataParallel: () =>
+      denseAmParallel(model, (m) => {
+        model = m;
+      }),
     predict: (batch) => model.predict(batch),
     save: (path) => saveCheckpoint(path, checkpoint()),
     figures,

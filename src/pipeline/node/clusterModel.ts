@@ -1,7 +1,10 @@
 /**
  * `amem-flow run P --from-cluster`: the model assembled from the shard states the workers stored,
- * with the outcome a single-machine run reports (per-shard epochs and convergence).
+ * with the outcome a single-machine run reports (per-shard epochs and convergence); for
+ * data-parallel runs, the state of their last round (`clusterParallelModel.ts`).
  */
+import type { RecordBatch } from 'apache-arrow';
+import { parallelModelFromCluster } from './clusterParallelModel.js';
 import { clusterNames, type ClusterTransport } from '../../cluster/node/transport.js';
 import { decodeCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { DataError, UsageError } from '../../util/errors.js';
@@ -9,8 +12,14 @@ import type { ResolvedPipeline } from '../spec.js';
 import type { PipelineModel, TrainOutcome } from '../training.js';
 
 /** Installs the model from the cluster's shard states (an online pipeline's: as far as its workers have learned); throws naming the shards that have none. */
-export async function modelFromCluster(spec: ResolvedPipeline, model: PipelineModel, transport: ClusterTransport): Promise<{ outcome: TrainOutcome; stream?: Record<string, unknown> }> {
-  if (!model.shards) throw new UsageError(`--from-cluster assembles a model trained by shard; '${spec.name}' trains a ${model.kind} model`);
+export async function modelFromCluster(
+  spec: ResolvedPipeline,
+  model: PipelineModel,
+  transport: ClusterTransport,
+  trainData: () => Promise<RecordBatch>,
+): Promise<{ outcome: TrainOutcome; stream?: Record<string, unknown> }> {
+  if (model.dataParallel && !spec.stream) return { outcome: await parallelModelFromCluster(spec, model, transport, trainData) };
+  if (!model.shards) throw new UsageError(`--from-cluster assembles a model trained on the cluster; '${spec.name}' learns ${model.kind} online, which does not scale out`);
   const names = clusterNames(spec.name);
   const states: Checkpoint[] = [];
   const missing: number[] = [];

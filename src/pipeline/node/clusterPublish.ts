@@ -57,7 +57,7 @@ export async function publishShards(
   const reporter = opts.reporter ?? silentReporter;
   if (spec.model.kind !== 'sharded-lsh')
     throw new UsageError(
-      `publish routes a pipeline's data by shard; '${spec.name}' is a ${spec.model.kind} pipeline: publish a sharded-lsh pipeline (e.g. pipelines/sharded-mnist.ts or pipelines/online-mnist.ts)`,
+      `publish routes a stream by shard for sharded-lsh pipelines, and stores data sets for dense-am and competing-units batch pipelines; '${spec.name}' learns ${spec.model.kind} online, which does not scale out: use pipelines/online-mnist.ts or a batch pipeline`,
     );
   const started = performance.now();
   const backend = await createBackend(opts.backend ?? 'auto');

@@ -5,7 +5,8 @@
  * then are its messages acknowledged. A worker killed before that leaves them unacknowledged: the
  * server delivers them again to the next worker of that share. A shard whose state is already
  * stored is not trained again; its leftover messages are acknowledged. Online pipelines learn per
- * chunk instead (`clusterOnlineWorker.ts`).
+ * chunk instead (`clusterOnlineWorker.ts`); dense-am and competing-units train data-parallel
+ * (`clusterParallelWorker.ts`).
  */
 import { createBackend } from '../../backends/index.js';
 import { decodeBatchMessage } from '../../cluster/node/batchMessages.js';
@@ -18,15 +19,18 @@ import type { ResolvedPipeline } from '../spec.js';
 import { CHUNK_HEADER, END_HEADER, type ShardEnd } from './clusterPublish.js';
 import { runOnlineShardWorker } from './clusterOnlineWorker.js';
 import type { ShardOutcome } from '../adapters/shardedLshShards.js';
+import type { ParallelWorkerReport } from './clusterParallelWorker.js';
 import { PULL_BYTES, type WorkerOptions, type WorkerReport } from './workerOptions.js';
 
-/** Trains this worker's shards from the cluster, storing each shard's state. */
-export async function runShardWorker(spec: ResolvedPipeline, transport: ClusterTransport, opts: WorkerOptions): Promise<WorkerReport> {
+/** Trains this worker's share: its shards (sharded-lsh), or its part of each round (dense-am, competing-units). */
+export async function runWorker(spec: ResolvedPipeline, transport: ClusterTransport, opts: WorkerOptions): Promise<WorkerReport | ParallelWorkerReport> {
   const reporter = opts.reporter ?? silentReporter;
   const { index, count } = opts;
   if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) throw new UsageError(`--worker takes i/W with 0 <= i < W, got ${index}/${count}`);
-  const model = createPipelineModel(spec.model, await createBackend(opts.backend ?? 'auto'), spec.seed);
-  if (!model.shards) throw new UsageError(`'${spec.name}' trains a ${model.kind} model, which does not train by shard; workers train sharded-lsh batch pipelines`);
+  const backend = await createBackend(opts.backend ?? 'auto');
+  const model = createPipelineModel(spec.model, backend, spec.seed);
+  if (model.dataParallel && !spec.stream) return (await import('./clusterParallelWorker.js')).runParallelWorker(spec, model, backend, transport, { ...opts, localSteps: opts.localSteps ?? 1 });
+  if (!model.shards) throw new UsageError(`'${spec.name}' learns ${model.kind} online; workers train sharded-lsh pipelines (batch or online) and dense-am and competing-units batch pipelines`);
   if (spec.stream) return runOnlineShardWorker(spec, model, transport, opts);
   const names = clusterNames(spec.name);
   const mine = Array.from({ length: model.shards.count }, (_, k) => k).filter((k) => k % count === index);

@@ -6,7 +6,7 @@ import type { ShardOutcome } from '../adapters/shardedLshShards.js';
 /** How far ahead a worker pulls a shard's messages, in bytes (never by count alone). */
 export const PULL_BYTES = 8 * 2 ** 20;
 
-/** Options of `runShardWorker`. */
+/** Options of `runWorker`. */
 export interface WorkerOptions {
   /** This worker's index i of `count` W: it trains the shards k with k mod W = i. */
   index: number;
@@ -17,6 +17,8 @@ export interface WorkerOptions {
   idleTimeoutS?: number;
   backend?: BackendName | 'auto';
   reporter?: Reporter;
+  /** Data-parallel pipelines: R, the minibatch steps each worker runs per round (default 1). */
+  localSteps?: number;
   /** Online pipelines: stop learning, store and acknowledge what was learned, and return. */
   signal?: AbortSignal;
 }
