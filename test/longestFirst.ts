@@ -15,6 +15,7 @@ const MEASURED_SECONDS: Record<string, number> = {
   'test/stream/onlineLearner.test.ts': 16,
   'test/cli/hostile.test.ts': 14,
   'test/cluster/scaleOut.test.ts': 14,
+  'test/cluster/dataParallel.test.ts': 12,
   'test/dashboard/server.test.ts': 13,
   'test/pipeline/resume.test.ts': 12,
   'test/pipeline/figures.test.ts': 9,
