@@ -11,6 +11,7 @@
 import type { Backend } from '../backends/backend.js';
 import { DataError, UsageError } from '../util/errors.js';
 import type { RecallResult } from '../backends/kernel.js';
+import { transpose } from '../backends/transpose.js';
 
 /** Settings of modern recall. */
 export interface ModernSettings {
@@ -24,7 +25,7 @@ export interface ModernSettings {
 /** Stored ±1 patterns recalled by the softmax update. */
 export class ModernHopfield {
   static readonly kind = 'modern';
-  private X: Float32Array | undefined;
+  private X: Int8Array | undefined;
   private count = 0;
   private width = 0;
 
@@ -39,9 +40,12 @@ export class ModernHopfield {
   /** Stores P patterns of N ±1 values (P × N, row-major). */
   store(patterns: Int8Array, count: number, width: number): this {
     if (!(count >= 1 && width >= 1) || patterns.length !== count * width) throw new UsageError(`modern: ${patterns.length} values do not make ${count} patterns of ${width} units`);
-    const bad = patterns.findIndex((v) => v !== 1 && v !== -1);
-    if (bad >= 0) throw new DataError(`modern: pattern ${Math.floor(bad / width)}, unit ${bad % width} is ${patterns[bad]}; states must be ±1 (add { op: 'binarize', values: 'pm1' })`);
-    this.X = Float32Array.from(patterns);
+    for (let k = 0; k < patterns.length; k++) {
+      const v = patterns[k];
+      if (v !== 1 && v !== -1) throw new DataError(`modern: pattern ${Math.floor(k / width)}, unit ${k % width} is ${v}; states must be ±1 (add { op: 'binarize', values: 'pm1' })`);
+    }
+    // Kept as int8: a float32 copy costs a fresh 3 MB at P = 1000 (on these machines, ~10 µs per new memory page).
+    this.X = patterns.slice();
     this.count = count;
     this.width = width;
     return this;
@@ -54,7 +58,7 @@ export class ModernHopfield {
     const { count: P, width: N } = this;
     const { beta, tolerance, maxSteps } = this.settings;
     const tf = this.backend.tf;
-    const Xt = tf.tensor2d(this.X, [P, N]);
+    const Xt = tf.tensor2d(asFloat32(this.X), [P, N]);
     const results: RecallResult[] = [];
     try {
       let state = Float32Array.from(probes);
@@ -77,13 +81,15 @@ export class ModernHopfield {
       const steps = new Int32Array(rows);
       for (let step = 0; step < maxSteps && done.some((d) => !d); step++) {
         const [overlaps, next] = tf.tidy(() => {
-          const s = tf.tensor2d(state, [rows, N]);
-          const o = tf.matMul(s, Xt, false, true); // rows × P
+          // X·ξ for every probe as one P × N by N × rows product, then turned (P × rows is small): a
+          // matmul with transposeB, or transposing X, costs several times more on tfjs-wasm.
+          const o = tf.transpose(tf.matMul(Xt, tf.tensor2d(transpose(state, rows, N), [N, rows]))); // rows × P
           return [o, tf.matMul(tf.softmax(tf.mul(o, beta)), Xt)] as const; // rows × N
         });
-        const [o, n] = (await Promise.all([overlaps.data(), next.data()])) as [Float32Array, Float32Array];
+        // The overlaps come back only for the trace.
+        if (opts.trace && step === 0) record(state, (await overlaps.data()) as Float32Array);
+        const n = (await next.data()) as Float32Array;
         tf.dispose([overlaps, next]);
-        if (opts.trace && step === 0) record(state, o);
         for (let r = 0; r < rows; r++) {
           if (done[r]) continue;
           let d = 0;
@@ -94,7 +100,7 @@ export class ModernHopfield {
           if (d < tolerance) done[r] = 1;
         }
         if (opts.trace) {
-          const after = tf.tidy(() => tf.matMul(tf.tensor2d(state, [rows, N]), Xt, false, true));
+          const after = tf.tidy(() => tf.transpose(tf.matMul(Xt, tf.tensor2d(transpose(state, rows, N), [N, rows]))));
           record(state, (await after.data()) as Float32Array);
           after.dispose();
         }
@@ -133,4 +139,14 @@ function energy(overlaps: Float32Array, state: Float32Array, beta: number): numb
   let sq = 0;
   for (const v of state) sq += v * v;
   return -(top + Math.log(sum)) / beta + 0.5 * sq;
+}
+
+let scratch = new Float32Array(0);
+
+/** The patterns as float32 in a buffer reused from call to call (the backend copies it at once). */
+function asFloat32(values: Int8Array): Float32Array {
+  if (scratch.length < values.length) scratch = new Float32Array(values.length);
+  const out = scratch.subarray(0, values.length);
+  out.set(values);
+  return out;
 }
