@@ -71,9 +71,10 @@ export async function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOption
   }
   // The touched units' rows, contiguous, with their θ and hit ranges (adjacent, since units are ascending).
   const T = touched.length;
-  const rows = new Float32Array(T * D);
-  const th = new Float64Array(T);
-  const hitStart = new Int32Array(T + 1);
+  // From the scratch: a fresh T × D array per minibatch (up to 300 KB) cost more in allocation and GC than the update itself.
+  const rows = s.rows(T * D);
+  const th = s.perUnit(T);
+  const hitStart = s.int(T + 1, 2);
   for (let t = 0; t < T; t++) {
     const h = touched[t];
     rows.set(w.subarray(h * D, (h + 1) * D), t * D);
@@ -98,6 +99,21 @@ export class UpdateScratch {
   private ints = new Int32Array(0);
   private ints1 = new Int32Array(0);
   private floats = new Float64Array(0);
+  private rowBuf = new Float32Array(0);
+  private thetaBuf = new Float64Array(0);
+  private ints2 = new Int32Array(0);
+
+  /** A float32 view of exactly `n` values (contents undefined). */
+  rows(n: number): Float32Array {
+    if (this.rowBuf.length < n) this.rowBuf = new Float32Array(n);
+    return this.rowBuf.subarray(0, n);
+  }
+
+  /** A float64 view of exactly `n` values (contents undefined). */
+  perUnit(n: number): Float64Array {
+    if (this.thetaBuf.length < n) this.thetaBuf = new Float64Array(n);
+    return this.thetaBuf.subarray(0, n);
+  }
 
   units(H: number): { theta: Float64Array; count: Int32Array } {
     if (this.theta.length !== H) {
@@ -109,7 +125,9 @@ export class UpdateScratch {
 
   int(n: number, slot = 0): Int32Array {
     if (slot === 0) return (this.ints = this.ints.length >= n ? this.ints : new Int32Array(n));
-    return (this.ints1 = this.ints1.length >= n ? this.ints1 : new Int32Array(n));
+    if (slot === 1) return (this.ints1 = this.ints1.length >= n ? this.ints1 : new Int32Array(n));
+    if (this.ints2.length < n) this.ints2 = new Int32Array(n);
+    return this.ints2.subarray(0, n);
   }
 
   float(n: number): Float64Array {
