@@ -24,7 +24,10 @@
  * (`denseAmDevice.ts`), which keeps everything on the device as tfjs ops.
  */
 import type { DenseAmArgs, DenseAmGradient, DenseAmGradientArgs, TensorOps } from './kernel.js';
-import { transpose } from './transpose.js';
+import { scratchFloat32, transpose } from './transpose.js';
+
+/** Layout buffers of the host path, one per role (x transposed, H transposed). */
+const scratch: Float32Array<ArrayBuffer>[] = [];
 
 /** Arguments of `denseAmCore`: the elementwise part of one Dense AM minibatch. */
 export interface DenseAmCoreArgs {
@@ -64,7 +67,8 @@ function overlaps(tf: TensorOps, xi: Float32Array, x: Float32Array, B: number, D
   const U = D + Nc;
   // vᵀ is transposed here and uploaded once: tfjs-wasm's transposeB path is 8× slower (85 vs 10.6 ms
   // at 100×784·784×1000), and the backward pass reuses vᵀ.
-  const xT = tf.tensor2d(transpose(x, B, D), [D, B]);
+  // The tensor copies it (wasm) or holds it until the caller disposes xT at the end of its call (cpu): the buffer is free again by the next call.
+  const xT = tf.tensor2d(transpose(x, B, D, scratchFloat32(scratch, 0, B * D)), [D, B]);
   // Pixel and label blocks split here: tfjs-cpu's slice takes ~290 ms for this 100×794 matrix.
   const pix = new Float32Array(K * D);
   const lab = new Float32Array(K * Nc);
@@ -96,7 +100,7 @@ export function hostDenseAmGradient(tf: TensorOps, core: DenseAmCore, args: Dens
   const { a, lab, xT } = overlaps(tf, args.xi, args.x, B, D, Nc, K);
   const r = core({ a, lab, K, B, classes: Nc, power: n, temperature: T, targets: args.targets, lossPower: m });
   // H·v as (vᵀ·Hᵀ)ᵀ: D × K, read back transposed.
-  const dT = tf.tidy(() => tf.matMul(xT, tf.tensor2d(transpose(r.h!, K, B), [B, K])));
+  const dT = tf.tidy(() => tf.matMul(xT, tf.tensor2d(transpose(r.h!, K, B, scratchFloat32(scratch, 1, K * B)), [B, K])));
   const dPixT = dT.dataSync() as Float32Array;
   tf.dispose([dT, xT]);
   const U = D + Nc;

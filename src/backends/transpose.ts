@@ -1,8 +1,7 @@
 /** Host-side matrix layout helper shared by the backends' matmul wrappers. */
 
-/** The transpose of a rows × cols row-major matrix, in cache-friendly blocks. */
-export function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
+/** The transpose of a rows × cols row-major matrix, in cache-friendly blocks; into `out` when given (it must hold rows × cols values). */
+export function transpose(m: Float32Array, rows: number, cols: number, out = new Float32Array(rows * cols)): Float32Array {
   const T = 32;
   for (let i0 = 0; i0 < rows; i0 += T) {
     for (let j0 = 0; j0 < cols; j0 += T) {
@@ -12,4 +11,14 @@ export function transpose(m: Float32Array, rows: number, cols: number): Float32A
     }
   }
   return out;
+}
+
+/**
+ * A float32 buffer of `n` values reused from call to call (contents undefined): a fresh multi-MB
+ * array per minibatch costs more than its transpose here (new memory pages are slow to fault in
+ * on these virtual machines). Valid until the next call with the same `slot`.
+ */
+export function scratchFloat32(slot: Float32Array<ArrayBuffer>[], index: number, n: number): Float32Array<ArrayBuffer> {
+  if (!slot[index] || slot[index].length < n) slot[index] = new Float32Array(n);
+  return slot[index].subarray(0, n);
 }

@@ -71,6 +71,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
   private state: Momentum | undefined;
   private widthState: number | undefined;
   private workers: PartWorker<DenseAmTask, DenseAmPart> | undefined;
+  private directionScratch: Float32Array | undefined;
 
   constructor(
     readonly settings: DenseAmSettings,
@@ -171,7 +172,9 @@ export class DenseAmModel implements Model<DenseAmStep> {
 
   /** Combines the parts' descent directions (exactly, through their float64 scales), updates, and returns the predictions. */
   private update(parts: DenseAmPart[], rows: number, epoch: number): Int32Array {
-    const { direction, logScale } = combineParts(parts);
+    // The direction lives until the update is applied: one buffer serves every step.
+    if (this.directionScratch?.length !== parts[0].direction.length) this.directionScratch = new Float32Array(parts[0].direction.length);
+    const { direction, logScale } = combineParts(parts, this.directionScratch);
     for (const p of parts) this.assertActivations(p.activations, `a step in epoch ${epoch + 1}`);
     assertFinite(direction, 'descent direction', epoch);
     if (Number.isNaN(logScale)) throw new Error(`dense-am: the descent direction's scale is NaN in epoch ${epoch + 1}; this is a bug, please report it`);

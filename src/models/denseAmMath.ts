@@ -50,10 +50,10 @@ export function argmaxColumns(a: Float32Array, classes: number, rows: number): I
   return out;
 }
 
-/** The parts' descent directions summed exactly through their float64 scales: Σ exp(sᵢ − s)·dᵢ, with s = max sᵢ. */
-export function combineParts(parts: readonly DenseAmPart[]): { direction: Float32Array; logScale: number } {
+/** The parts' descent directions summed exactly through their float64 scales: Σ exp(sᵢ − s)·dᵢ, with s = max sᵢ (into `out`, zeroed first, when given). */
+export function combineParts(parts: readonly DenseAmPart[], out?: Float32Array): { direction: Float32Array; logScale: number } {
   const logScale = Math.max(...parts.map((p) => p.logScale));
-  const direction = new Float32Array(parts[0].direction.length);
+  const direction = out ? out.fill(0) : new Float32Array(parts[0].direction.length);
   if (logScale > -Infinity) {
     for (const p of parts) {
       const factor = Math.exp(p.logScale - logScale);
