@@ -37,18 +37,16 @@ export function addNoise(opts: AddNoiseOptions): OperatorFunction<RecordBatch, R
     }
     const out = new Float32Array(f.values.length);
     const [lo, hi] = f.range;
+    if (opts.kind === 'pm1') {
+      // One loop per input type: a loop reading a Uint8Array or a Float32Array through one variable runs several times slower.
+      if (f.values instanceof Uint8Array) pm1Rows(f.values, out, f.rows, f.width, ids, opts.seed);
+      else pm1Rows(f.values, out, f.rows, f.width, ids, opts.seed);
+      return withFeatures(batch, out, { shape: f.shape, range: f.range, encoding: f.encoding });
+    }
     for (let i = 0; i < f.rows; i++) {
       const rng = Rng.derive(opts.seed, ids[i]);
       const o = i * f.width;
       switch (opts.kind) {
-        case 'pm1': {
-          let bits = 0;
-          for (let j = 0; j < f.width; j++) {
-            if ((j & 31) === 0) bits = rng.uint32();
-            out[o + j] = f.values[o + j] + ((bits >>> (j & 31)) & 1 ? 1 : -1);
-          }
-          break;
-        }
         case 'flip':
           for (let j = 0; j < f.width; j++) {
             const v = f.values[o + j];
@@ -64,4 +62,17 @@ export function addNoise(opts: AddNoiseOptions): OperatorFunction<RecordBatch, R
     }
     return withFeatures(batch, out, { shape: f.shape, range: f.range, encoding: f.encoding });
   });
+}
+
+/** ±1 on every value: bit j of the sample's (32-bit) draws picks the sign of value j, 32 values per draw. */
+function pm1Rows<T extends Uint8Array | Float32Array>(values: T, out: Float32Array, rows: number, width: number, ids: ArrayLike<number>, seed: number): void {
+  for (let i = 0; i < rows; i++) {
+    const rng = Rng.derive(seed, ids[i]);
+    const o = i * width;
+    for (let j0 = 0; j0 < width; j0 += 32) {
+      const bits = rng.uint32();
+      const end = Math.min(width, j0 + 32);
+      for (let j = j0; j < end; j++) out[o + j] = values[o + j] + (((bits >>> (j - j0)) & 1) << 1) - 1;
+    }
+  }
 }
