@@ -77,6 +77,14 @@ describe.skipIf(natsMissing)(`data-parallel training on NATS JetStream${natsMiss
     expect(a.evaluations.test.accuracy).toBe(b.evaluations.test.accuracy);
     expect(a.training).toMatchObject({ mode: 'cluster', workers: 1, rounds: 20, epochs_run: 2 });
     expect(a.training.history.map((e: { train_error: number }) => e.train_error)).toEqual(b.epochs.map((e: { train_error: number }) => e.train_error));
+
+    // Rounds of 3 steps: 10 steps per epoch make rounds of 3, 3, 3 and 1, and still the single-process run.
+    const r3 = cluster('dense-one-r3', 'pipelines/dense-am-mnist.ts', DENSE);
+    expect((await r3.publish()).code).toBe(0);
+    expect(JSON.parse((await r3.worker(0, 1, ['--local-steps', '3'])).stdout)).toMatchObject({ rounds_stepped: 8, round: 8, epochs_done: 2 });
+    const fromR3 = tmp('dense-r3');
+    expect((await r3.fromCluster(fromR3)).code).toBe(0);
+    expect(tensor(fromR3, 'memories').equals(tensor(single, 'memories'))).toBe(true);
   });
 
   it('two dense-am workers, one killed with -9 and started again: it joins the current round, and the model is the uninterrupted run', async () => {
