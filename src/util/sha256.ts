@@ -8,10 +8,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
 type NodeCrypto = { createHash(alg: 'sha256'): { update(b: Uint8Array): { digest(enc: 'hex'): string } } };
-const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-const native = runtime?.getBuiltinModule?.('crypto') as NodeCrypto | undefined;
+let native: NodeCrypto | null | undefined;
 
 /** The SHA-256 digest of `bytes`, as 64 hex digits. */
 export function sha256Hex(bytes: Uint8Array): string {
+  // Looked up on first use: commands that never hash a checkpoint do not load Node's crypto.
+  native ??= ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('crypto') as NodeCrypto | undefined) ?? null;
   return native ? native.createHash('sha256').update(bytes).digest('hex') : bytesToHex(sha256(bytes));
 }
