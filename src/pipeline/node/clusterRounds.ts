@@ -66,7 +66,7 @@ export async function startRun(transport: ClusterTransport, kv: ClusterKv, pipel
   const existing = await readRunState(kv);
   if (existing) return existing.state;
   // The weights first: whoever sees the state can read them (a race publishes the same seeded bytes twice).
-  await publishParts(transport, (p) => names.weightsSubject(0, p), encodeCheckpoint(initial()), {}, '0');
+  await publishSplit(transport, (p) => names.weightsSubject(0, p), encodeCheckpoint(initial()), {}, '0');
   await kv.create(STATE_KEY, json(fresh));
   return (await readRunState(kv))!.state;
 }
@@ -74,7 +74,7 @@ export async function startRun(transport: ClusterTransport, kv: ClusterKv, pipel
 /** Round r's starting state, or null when the run has moved past it. */
 export async function roundWeights(transport: ClusterTransport, pipeline: string, round: number): Promise<Checkpoint | null> {
   const names = clusterNames(pipeline);
-  const m = await readParts(transport, names.roundStream, (p) => names.weightsSubject(round, p));
+  const m = await readSplit(transport, names.roundStream, (p) => names.weightsSubject(round, p));
   return m ? decodeCheckpoint(m.bytes, `round ${round}'s weights`) : null;
 }
 
@@ -82,20 +82,20 @@ export async function roundWeights(transport: ClusterTransport, pipeline: string
 export async function publishUpdate(transport: ClusterTransport, pipeline: string, round: number, w: number, update: Update): Promise<void> {
   const names = clusterNames(pipeline);
   const headers = { [ROWS_HEADER]: String(update.rows), [CORRECT_HEADER]: update.correct === null ? '' : String(update.correct) };
-  await publishParts(transport, (p) => names.updateSubject(round, w, p), encodeCheckpoint(update.state), headers, `${round}.${w}`);
+  await publishSplit(transport, (p) => names.updateSubject(round, w, p), encodeCheckpoint(update.state), headers, `${round}.${w}`);
 }
 
 /** Worker `w`'s update of round `round`, or null while it is not (completely) there. */
 async function readUpdate(transport: ClusterTransport, pipeline: string, round: number, w: number): Promise<Update | null> {
   const names = clusterNames(pipeline);
-  const m = await readParts(transport, names.roundStream, (p) => names.updateSubject(round, w, p));
+  const m = await readSplit(transport, names.roundStream, (p) => names.updateSubject(round, w, p));
   if (!m) return null;
   const correct = m.headers[CORRECT_HEADER];
   return { state: decodeCheckpoint(m.bytes, `worker ${w}'s update of round ${round}`), rows: Number(m.headers[ROWS_HEADER]), correct: correct === '' ? null : Number(correct) };
 }
 
 /** Publishes `bytes` in parts that fit the server's message limit, to `subject(0)`, `subject(1)`, … */
-async function publishParts(transport: ClusterTransport, subject: (part: number) => string, bytes: Uint8Array, headers: Record<string, string>, id: string): Promise<void> {
+async function publishSplit(transport: ClusterTransport, subject: (part: number) => string, bytes: Uint8Array, headers: Record<string, string>, id: string): Promise<void> {
   const max = Math.floor(transport.maxPayload * 0.95) - 1024;
   const parts = Math.max(1, Math.ceil(bytes.length / max));
   const all = { ...headers, [PARTS_HEADER]: String(parts) };
@@ -104,8 +104,8 @@ async function publishParts(transport: ClusterTransport, subject: (part: number)
   );
 }
 
-/** The bytes `publishParts` sent (with the first part's headers), or null while a part is missing. */
-async function readParts(transport: ClusterTransport, stream: string, subject: (part: number) => string): Promise<{ bytes: Uint8Array; headers: Record<string, string> } | null> {
+/** The bytes `publishSplit` sent (with the first part's headers), or null while a part is missing. */
+async function readSplit(transport: ClusterTransport, stream: string, subject: (part: number) => string): Promise<{ bytes: Uint8Array; headers: Record<string, string> } | null> {
   const first = await transport.lastMessage(stream, subject(0));
   if (!first) return null;
   const parts = Number(first.headers[PARTS_HEADER]);
@@ -188,7 +188,7 @@ export async function combineRound(transport: ClusterTransport, kv: ClusterKv, p
     updates.map((u) => u.rows / rows),
     next.epoch,
   );
-  await publishParts(transport, (p) => names.weightsSubject(round + 1, p), encodeCheckpoint(combined), {}, String(round + 1));
+  await publishSplit(transport, (p) => names.weightsSubject(round + 1, p), encodeCheckpoint(combined), {}, String(round + 1));
   const scored = updates.every((u) => u.correct !== null);
   const current = { rows: state.current.rows + rows, correct: state.current.correct + updates.reduce((n, u) => n + (u.correct ?? 0), 0), scored, started: state.current.started };
   const history = [...state.history];
