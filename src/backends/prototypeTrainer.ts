@@ -37,6 +37,12 @@ export interface PrototypeTrainingState {
   dist: Float64Array;
   seenVersion: Int32Array;
   seenDrift: Float64Array;
+  /**
+   * `[1]` when the samples are non-negative integers and the sums multiples of ½: then every dot
+   * product and squared norm below `EXACT_LIMIT` is an exact float64 value, so the epoch engines
+   * may update norms in place of recomputing them, with the same bits. `[0]` otherwise.
+   */
+  exactSums: Int32Array;
   /** When present, `runEpoch(st, true)` writes each visit's prediction here. */
   pred?: Int32Array;
 }
@@ -66,6 +72,7 @@ export function trainPrototypesWith(engine: EpochEngine, args: TrainPrototypesAr
   st.x.set(x);
   st.labels.set(y);
   toPixelMajor(sums, 0, K, D, st.S);
+  st.exactSums[0] = integerSamples(x) && halves(st.S) ? 1 : 0;
   st.T.set(counts);
   for (let c = 0; c < K; c++) st.norm[c] = squaredNorm(st.S, c, K, D);
   st.seenVersion.fill(-1);
@@ -91,6 +98,23 @@ export function trainPrototypesWith(engine: EpochEngine, args: TrainPrototypesAr
   counts.set(st.T);
   assertFinite(sums, 'sums');
   return { epochs: misses.length, converged, misses: Int32Array.from(misses), visits: n * misses.length, distanceEvaluations: evaluations, snapshots };
+}
+
+/**
+ * Squared norms and dot products stay below this (2^50) where the epoch engines update norms in
+ * place: with samples that are integers and sums multiples of ½, every partial sum is then a
+ * multiple of ¼ below 2^51 and exact in float64, whatever the order of the additions.
+ */
+export const EXACT_LIMIT = 2 ** 50;
+
+function integerSamples(x: ArrayLike<number>): boolean {
+  for (let k = 0; k < x.length; k++) if (!(x[k] >= 0 && x[k] < 65536 && Number.isInteger(x[k]))) return false;
+  return true;
+}
+
+function halves(S: Float64Array): boolean {
+  for (let k = 0; k < S.length; k++) if (!(S[k] >= 0 && Number.isInteger(2 * S[k]))) return false;
+  return true;
 }
 
 function assertFinite(a: Float64Array, name: string): void {

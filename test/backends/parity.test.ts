@@ -105,20 +105,32 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
   },
   async trainPrototypes(run, exact) {
     const { x, y } = mnistRows(1500, { start: 5000 });
-    const train = async (k: KernelRunner) => {
-      const sums = new Float64Array(7840);
-      const counts = new Float64Array(10).fill(1);
-      const r = await k.run('trainPrototypes', { x, y, width: 784, classes: 10, sums, counts, maxEpochs: 60, snapshotEpochs: [2] });
-      return { sums, counts, r };
-    };
-    const a = await train(run);
-    const b = await train(ref);
-    expect(Array.from(a.r.misses)).toEqual(Array.from(b.r.misses));
-    if (exact) {
-      expect(firstDifference(a.sums, b.sums)).toBe(-1);
-      expect(firstDifference(a.counts, b.counts)).toBe(-1);
-      expect(firstDifference(a.r.snapshots[0].sums, b.r.snapshots[0].sums)).toBe(-1);
-    } else expect(relativeError(a.sums, b.sums)).toBeLessThan(1e-9);
+    // Raw pixels (norms updated in place), fractions (norms recomputed), and integers whose squared
+    // norms leave the exact range within the first epochs (random labels keep every epoch missing).
+    const rng = new Rng(9);
+    const few = mnistRows(300, { start: 7000 });
+    const cases = [
+      { x, y, K: 10, epochs: 60 },
+      { x: x.map((v) => v / 255), y, K: 10, epochs: 60 },
+      { x: few.x.map((v) => v * 60), y: Int32Array.from(few.y, () => rng.int(3)), K: 3, epochs: 30 },
+    ];
+    for (const c of cases) {
+      const train = async (k: KernelRunner) => {
+        const sums = new Float64Array(784 * c.K);
+        const counts = new Float64Array(c.K).fill(1);
+        const r = await k.run('trainPrototypes', { x: c.x, y: c.y, width: 784, classes: c.K, sums, counts, maxEpochs: c.epochs, snapshotEpochs: [2] });
+        return { sums, counts, r };
+      };
+      const a = await train(run);
+      const b = await train(ref);
+      expect(Array.from(a.r.misses)).toEqual(Array.from(b.r.misses));
+      if (exact) {
+        expect(firstDifference(a.sums, b.sums)).toBe(-1);
+        expect(firstDifference(a.counts, b.counts)).toBe(-1);
+        expect(firstDifference(a.r.snapshots[0].sums, b.r.snapshots[0].sums)).toBe(-1);
+        expect(a.r.distanceEvaluations).toBe(b.r.distanceEvaluations);
+      } else expect(relativeError(a.sums, b.sums)).toBeLessThan(1e-9);
+    }
   },
   async denseAmActivations(run, exact, activate) {
     const { cpu, args } = await denseAmArgs();

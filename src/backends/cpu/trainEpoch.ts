@@ -1,5 +1,5 @@
 /**
- * One epoch of the sharded prototype memory's rule  in TypeScript: the reference
+ * One epoch of the sharded prototype memory's rule in TypeScript: the reference
  * `EpochEngine`, driven by `../prototypeTrainer.ts`.
  *
  * The rule, per sample in order: p = argmin_c ||M_c − x||² with M = S/T; on a miss (p ≠ y)
@@ -14,12 +14,19 @@
  *   lower bound exceeds the best upper bound cannot be the argmin and is not recomputed.
  *   Candidates are recomputed exactly and ties go to the first index. A relative margin of 1e-9
  *   covers the float64 rounding of the bounds (~1e-13 relative), so near-ties are always recomputed.
+ * - Norms in place: with integer pixels (raw MNIST) every sum S_c is a multiple of ½ and ||S_c||²,
+ *   S_c·x are exact float64 values while below 2^50, so a miss updates the two norms it changes
+ *   from the touched pixels alone (||S_y + x||² = ||S_y||² + 2 S_y·x + ||x||²), with the same bits
+ *   as recomputing them over all pixels; past that range, or for fractional inputs, they are
+ *   recomputed in pixel order. The drift of M_y then comes from the same sums: ||x − M_y||/t1.
  */
-import type { EpochEngine, PrototypeTrainingState } from '../prototypeTrainer.js';
+import { EXACT_LIMIT, type EpochEngine, type PrototypeTrainingState } from '../prototypeTrainer.js';
 import { prototypeScore, squaredNorm } from './prototypeScore.js';
 import { sparseDots } from './sparse.js';
 
 const MARGIN = 1e-9;
+/** A relative bound on the rounding of a three-term float64 sum of squares and quotients. */
+const ROUNDING = 8 * Number.EPSILON;
 
 /** The TypeScript epoch engine: arrays on the JavaScript heap. */
 export const cpuEpochEngine: EpochEngine = {
@@ -42,16 +49,18 @@ export const cpuEpochEngine: EpochEngine = {
     dist: new Float64Array(n * K),
     seenVersion: new Int32Array(n * K),
     seenDrift: new Float64Array(n * K),
+    exactSums: new Int32Array(1),
     pred: withPredictions ? new Int32Array(n) : undefined,
   }),
   runEpoch,
 };
 
 function runEpoch(st: PrototypeTrainingState, recordPredictions: boolean): { misses: number; evaluations: number } {
-  const { n, D, K, rowStart, cols, vals, xNorm, x, labels: y, S, T, norm, version, drift, score, dist, seenVersion, seenDrift } = st;
+  const { n, K, rowStart, cols, vals, xNorm, labels: y, S, T, norm, version, drift, score, dist, seenVersion, seenDrift } = st;
   const lower = new Float64Array(K);
   const stale = new Int32Array(K);
   const dots = new Float64Array(K);
+  const exact = st.exactSums[0] === 1;
   let misses = 0;
   let evaluations = 0;
   for (let i = 0; i < n; i++) {
@@ -104,37 +113,71 @@ function runEpoch(st: PrototypeTrainingState, recordPredictions: boolean): { mis
     const label = y[i];
     if (p !== label) {
       misses++;
-      // S_y += x, T_y += 1: every coordinate of M_y moves because T_y changes.
-      const t0 = T[label];
-      const t1 = t0 + 1;
-      T[label] = t1;
-      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) S[cols[e] * K + label] += vals[e];
-      let movedY = 0;
-      const xo = i * D;
-      for (let j = 0; j < D; j++) {
-        const now = S[j * K + label];
-        const dm = now / t1 - (now - x[xo + j]) / t0;
-        movedY += dm * dm;
-      }
-      // S_p = max(S_p − x/2, 0): only the pixels where x is non-zero move.
-      let movedP = 0;
-      const tp = T[p];
-      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
-        const o = cols[e] * K + p;
-        const before = S[o];
-        const after = Math.max(before - vals[e] / 2, 0);
-        S[o] = after;
-        const dm = (after - before) / tp;
-        movedP += dm * dm;
-      }
-      norm[label] = squaredNorm(S, label, K, D);
-      norm[p] = squaredNorm(S, p, K, D);
-      // Round drifts up a little so accumulated rounding can only loosen the bounds.
-      drift[label] += Math.sqrt(movedY) * (1 + 1e-12);
-      drift[p] += Math.sqrt(movedP) * (1 + 1e-12);
+      learnFromMiss(st, i, label, p, exact);
       version[label]++;
       version[p]++;
     }
   }
   return { misses, evaluations };
+}
+
+/**
+ * The rule's update for a miss on sample i (label y predicted as p), with the moves' lengths added
+ * to the drifts. With exact sums the norms are updated in place (the same bits as recomputing them)
+ * and M_y's move is ||x − M_y||/t1 from the sums.
+ */
+function learnFromMiss(st: PrototypeTrainingState, i: number, y: number, p: number, exact: boolean): void {
+  const { D, K, rowStart, cols, vals, xNorm, x, S, T, norm, drift } = st;
+  const e0 = rowStart[i];
+  const e1 = rowStart[i + 1];
+  const xn = xNorm[i];
+  // S_y += x, T_y += 1: every coordinate of M_y moves because T_y changes.
+  const t0 = T[y];
+  const t1 = t0 + 1;
+  T[y] = t1;
+  let dot = 0;
+  for (let e = e0; e < e1; e++) {
+    const o = cols[e] * K + y;
+    dot += S[o] * vals[e];
+    S[o] += vals[e];
+  }
+  let movedY: number;
+  if (exact && t0 > 0 && norm[y] < EXACT_LIMIT / 4 && xn < EXACT_LIMIT / 4) {
+    // ||S_y + x||² = ||S_y||² + 2 S_y·x + ||x||², and M_y moves by (x − M_y)/t1.
+    const a = norm[y] / (t0 * t0);
+    const b = (2 * dot) / t0;
+    movedY = Math.sqrt(Math.max(xn + a - b + ROUNDING * (xn + a + b), 0)) / t1;
+    norm[y] = norm[y] + 2 * dot + xn;
+  } else {
+    // Products with the reciprocals, not quotients: the drift only bounds, and the margin of the
+    // bounds covers either's rounding. Pixels where S_y and x are both 0 add exact zeros.
+    let moved2 = 0;
+    const xo = i * D;
+    const r0 = 1 / t0;
+    const r1 = 1 / t1;
+    for (let j = 0; j < D; j++) {
+      const now = S[j * K + y];
+      const dm = now * r1 - (now - x[xo + j]) * r0;
+      moved2 += dm * dm;
+    }
+    movedY = Math.sqrt(moved2);
+    norm[y] = squaredNorm(S, y, K, D);
+  }
+  // S_p = max(S_p − x/2, 0): only the pixels where x is non-zero move.
+  let movedP = 0;
+  const tp = T[p];
+  let normP = norm[p];
+  for (let e = e0; e < e1; e++) {
+    const o = cols[e] * K + p;
+    const before = S[o];
+    const after = Math.max(before - vals[e] / 2, 0);
+    S[o] = after;
+    const dm = (after - before) / tp;
+    movedP += dm * dm;
+    normP += after * after - before * before;
+  }
+  norm[p] = exact && norm[p] < EXACT_LIMIT ? normP : squaredNorm(S, p, K, D);
+  // Round drifts up a little so accumulated rounding can only loosen the bounds.
+  drift[y] += movedY * (1 + 1e-12);
+  drift[p] += Math.sqrt(movedP) * (1 + 1e-12);
 }

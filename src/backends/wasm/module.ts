@@ -94,6 +94,7 @@ export function wasmEpochEngine(): EpochEngine {
         dist: zero(L.f64('dist')),
         seenVersion: L.i32('seenVersion'),
         seenDrift: zero(L.f64('seenDrift')),
+        exactSums: new Int32Array(1),
         pred: withPredictions ? L.i32('pred') : undefined,
       };
     },
@@ -124,6 +125,7 @@ export function wasmEpochEngine(): EpochEngine {
         o.dots,
         o.evals,
         recordPredictions ? o.pred : 0,
+        st.exactSums[0],
       );
       return { misses, evaluations: Number(evals[0]) };
     },

@@ -75,6 +75,31 @@ describe('cpu trainPrototypes', () => {
     expect(fast.T).toEqual(brute.T);
   });
 
+  it('equals brute force on fractional inputs (squared norms recomputed in pixel order)', () => {
+    const { x } = mnistRows(300, { start: 3000 });
+    const rng = new Rng(6);
+    const y = Int32Array.from({ length: 300 }, () => rng.int(3));
+    const scaled = x.map((v) => v / 255);
+    const fast = train(scaled, y, 784, 3, 80);
+    const brute = bruteForce(scaled, y, 784, 3, 80);
+    expect(Array.from(fast.r.misses)).toEqual(brute.misses);
+    expect(fast.S).toEqual(brute.S);
+  });
+
+  it('equals brute force when squared norms outgrow the exact float64 range mid-run', () => {
+    const { x } = mnistRows(300, { start: 3000 });
+    const rng = new Rng(7);
+    const y = Int32Array.from({ length: 300 }, () => rng.int(3));
+    const large = x.map((v) => v * 60);
+    const fast = train(large, y, 784, 3, 30);
+    const brute = bruteForce(large, y, 784, 3, 30);
+    expect(Array.from(fast.r.misses)).toEqual(brute.misses);
+    expect(fast.S).toEqual(brute.S);
+    // The run starts exact and ends beyond 2^50: both ways of keeping the norms were taken.
+    const norm = (c: number) => fast.S.subarray(c * 784, (c + 1) * 784).reduce((a, v) => a + v * v, 0);
+    expect(Math.max(norm(0), norm(1), norm(2))).toBeGreaterThan(2 ** 50);
+  });
+
   it('skips distance evaluations by its bounds, and still matches brute force', () => {
     const { x, y } = mnistRows(1500);
     const fast = train(x, y, 784, 10, 100);
@@ -84,13 +109,15 @@ describe('cpu trainPrototypes', () => {
     expect(fast.r.distanceEvaluations).toBeLessThan(0.8 * fast.r.visits * 10);
   });
 
-  it('breaks exact ties like brute force (first class), with many duplicated and symmetric samples', () => {
+  // Pixel values 2·{0,1,2} (exact arithmetic), 0.1·{0,1,2} (every sum rounds) and 30001·{0,1,2}
+  // (squared norms pass 2^50): near-ties fall as brute force's pixel-order sums make them fall.
+  it.each([2, 0.1, 30001])('breaks exact ties like brute force (first class), with many duplicated and symmetric samples (pixels × %s)', (scale) => {
     const rng = new Rng(5);
     const n = 240;
     const D = 12;
     const K = 4;
     const x = new Float32Array(n * D);
-    for (let k = 0; k < x.length; k++) x[k] = rng.int(3) * 2;
+    for (let k = 0; k < x.length; k++) x[k] = rng.int(3) * scale;
     for (let i = 0; i < n; i += 4) x.copyWithin((i + 1) * D, i * D, (i + 1) * D); // duplicate rows
     const y = Int32Array.from({ length: n }, () => rng.int(K));
     const fast = train(x, y, D, K, 60);

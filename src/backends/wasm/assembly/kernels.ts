@@ -17,6 +17,30 @@ export function heapBase(): usize {
 function allDots(M: usize, K: i32, cols: usize, vals: usize, e0: i32, e1: i32, dots: usize): void {
   const rowBytes = <usize>K << 3;
   let c: i32 = 0;
+  // Ten classes per pass: five independent chains of additions hide the latency of each.
+  for (; c + 10 <= K; c += 10) {
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    let a4 = f64x2.splat(0);
+    const off = <usize>c << 3;
+    for (let e = e0; e < e1; e++) {
+      const p = M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes + off;
+      const v = v128.load64_splat(vals + (<usize>e << 3));
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(p), v));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(p, 16), v));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(p, 32), v));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(p, 48), v));
+      a4 = f64x2.add(a4, f64x2.mul(v128.load(p, 64), v));
+    }
+    const d = dots + off;
+    v128.store(d, a0);
+    v128.store(d, a1, 16);
+    v128.store(d, a2, 32);
+    v128.store(d, a3, 48);
+    v128.store(d, a4, 64);
+  }
   for (; c + 8 <= K; c += 8) {
     let a0 = f64x2.splat(0);
     let a1 = f64x2.splat(0);
@@ -25,7 +49,7 @@ function allDots(M: usize, K: i32, cols: usize, vals: usize, e0: i32, e1: i32, d
     const off = <usize>c << 3;
     for (let e = e0; e < e1; e++) {
       const p = M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes + off;
-      const v = f64x2.splat(load<f64>(vals + (<usize>e << 3)));
+      const v = v128.load64_splat(vals + (<usize>e << 3));
       a0 = f64x2.add(a0, f64x2.mul(v128.load(p), v));
       a1 = f64x2.add(a1, f64x2.mul(v128.load(p, 16), v));
       a2 = f64x2.add(a2, f64x2.mul(v128.load(p, 32), v));
@@ -57,13 +81,21 @@ function oneDot(M: usize, K: i32, c: i32, cols: usize, vals: usize, e0: i32, e1:
   return a;
 }
 
-function squaredNorm(S: usize, c: i32, K: i32, D: i32): f64 {
-  let s: f64 = 0;
-  for (let j = 0; j < D; j++) {
-    const v = load<f64>(S + ((<usize>j * <usize>K + <usize>c) << 3));
-    s += v * v;
+// The dots of classes c1 and c2 in one pass (two chains side by side), each summed as oneDot sums it.
+function twoDots(M: usize, K: i32, c1: i32, c2: i32, cols: usize, vals: usize, e0: i32, e1: i32, dots: usize): void {
+  const rowBytes = <usize>K << 3;
+  const o1 = <usize>c1 << 3;
+  const o2 = <usize>c2 << 3;
+  let a: f64 = 0;
+  let b: f64 = 0;
+  for (let e = e0; e < e1; e++) {
+    const row = M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes;
+    const v = load<f64>(vals + (<usize>e << 3));
+    a += load<f64>(row + o1) * v;
+    b += load<f64>(row + o2) * v;
   }
-  return s;
+  store<f64>(dots + o1, a);
+  store<f64>(dots + o2, b);
 }
 
 // @ts-ignore: decorator
@@ -138,6 +170,97 @@ export function lshF32(x: usize, rows: i32, width: i32, planes: usize, bits: i32
 
 // ---- one epoch of the sharded prototype rule (see src/backends/cpu/trainPrototypes.ts) ----
 const MARGIN: f64 = 1e-9;
+// As in prototypeTrainer.ts and cpu/trainEpoch.ts.
+const EXACT_LIMIT: f64 = 1125899906842624; // 2^50
+const ROUNDING: f64 = 8 * f64.EPSILON;
+
+// The rule's update for a miss on sample i (label y predicted as p), as cpu/trainEpoch.ts's
+// learnFromMiss: norms in place with exact sums, else recomputed in pixel order.
+function learnFromMiss(
+  i: i32, y: i32, p: i32, D: i32, K: i32,
+  rowStart: usize, cols: usize, vals: usize, xNorm: usize, x: usize,
+  S: usize, T: usize, norm: usize, drift: usize, exact: bool,
+): void {
+  const e0 = load<i32>(rowStart + (<usize>i << 2));
+  const e1 = load<i32>(rowStart + (<usize>(i + 1) << 2));
+  const xn = load<f64>(xNorm + (<usize>i << 3));
+  const oy = <usize>y << 3;
+  const op = <usize>p << 3;
+  const t0 = load<f64>(T + oy);
+  const t1 = t0 + 1;
+  store<f64>(T + oy, t1);
+  let dot: f64 = 0;
+  for (let e = e0; e < e1; e++) {
+    const o = ((<usize>load<i32>(cols + (<usize>e << 2)) * <usize>K) << 3) + oy;
+    const v = load<f64>(vals + (<usize>e << 3));
+    const before = load<f64>(S + o);
+    dot += before * v;
+    store<f64>(S + o, before + v);
+  }
+  const normY0 = load<f64>(norm + oy);
+  let movedY: f64 = 0;
+  let normY: f64 = 0;
+  const denseY = !(exact && t0 > 0 && normY0 < EXACT_LIMIT / 4 && xn < EXACT_LIMIT / 4);
+  if (!denseY) {
+    // ||S_y + x||² = ||S_y||² + 2 S_y·x + ||x||², and M_y moves by (x − M_y)/t1.
+    const a = normY0 / (t0 * t0);
+    const b = (2 * dot) / t0;
+    movedY = Math.sqrt(Math.max(xn + a - b + ROUNDING * (xn + a + b), 0)) / t1;
+    normY = normY0 + 2 * dot + xn;
+  }
+  let movedP: f64 = 0;
+  const tp = load<f64>(T + op);
+  const normP0 = load<f64>(norm + op);
+  let normP: f64 = normP0;
+  for (let e = e0; e < e1; e++) {
+    const o = ((<usize>load<i32>(cols + (<usize>e << 2)) * <usize>K) << 3) + op;
+    const before = load<f64>(S + o);
+    const after = Math.max(before - load<f64>(vals + (<usize>e << 3)) / 2, 0);
+    store<f64>(S + o, after);
+    const dm = (after - before) / tp;
+    movedP += dm * dm;
+    normP += after * after - before * before;
+  }
+  const denseP = !(exact && normP0 < EXACT_LIMIT);
+  if (denseY || denseP) {
+    // One pass for what is not updated in place: M_y's move and the squared norms, each an
+    // independent chain summed in pixel order as the reference's squaredNorm sums them.
+    let moved2: f64 = 0;
+    let nY: f64 = 0;
+    let nP: f64 = 0;
+    const xo = <usize>i * <usize>D;
+    const rowBytes = <usize>K << 3;
+    let ay = S + oy;
+    let ap = S + op;
+    const r0 = 1 / t0;
+    const r1 = 1 / t1;
+    const skipZeros = t0 > 0;
+    for (let j = 0; j < D; j++) {
+      const now = load<f64>(ay);
+      const xj = <f64>load<f32>(x + ((xo + <usize>j) << 2));
+      // Where S_y and x are both 0 the terms are exact zeros (with t0 > 0): adding them changes no bit.
+      if (now != 0 || xj != 0 || !skipZeros) {
+        const dm = now * r1 - (now - xj) * r0;
+        moved2 += dm * dm;
+        nY += now * now;
+      }
+      const vp = load<f64>(ap);
+      nP += vp * vp;
+      ay += rowBytes;
+      ap += rowBytes;
+    }
+    if (denseY) {
+      movedY = Math.sqrt(moved2);
+      normY = nY;
+    }
+    if (denseP) normP = nP;
+  }
+  store<f64>(norm + oy, normY);
+  store<f64>(norm + op, normP);
+  // Round drifts up a little so accumulated rounding can only loosen the bounds.
+  store<f64>(drift + oy, load<f64>(drift + oy) + movedY * (1 + 1e-12));
+  store<f64>(drift + op, load<f64>(drift + op) + Math.sqrt(movedP) * (1 + 1e-12));
+}
 
 // Returns the epoch's misses; adds the distance evaluations done to the i64 at evalsOut; when pred
 // is not 0, writes each visit's prediction (before training on the sample) there.
@@ -146,7 +269,7 @@ export function trainEpoch(
   rowStart: usize, cols: usize, vals: usize, xNorm: usize, x: usize, labels: usize,
   S: usize, T: usize, norm: usize, version: usize, drift: usize,
   score: usize, dist: usize, seenVersion: usize, seenDrift: usize,
-  lower: usize, stale: usize, dots: usize, evalsOut: usize, pred: usize,
+  lower: usize, stale: usize, dots: usize, evalsOut: usize, pred: usize, exact: bool,
 ): i32 {
   let misses = 0;
   let evals: i64 = 0;
@@ -180,11 +303,15 @@ export function trainEpoch(
     const e1 = load<i32>(rowStart + (<usize>(i + 1) << 2));
     if (m > 0) {
       // With more than two stale classes, all K at two per instruction cost less than one by one.
-      const useAll = m > 2;
-      if (useAll) allDots(S, K, cols, vals, e0, e1, dots);
+      if (m > 2) allDots(S, K, cols, vals, e0, e1, dots);
+      else if (m == 2) twoDots(S, K, load<i32>(stale), load<i32>(stale + 4), cols, vals, e0, e1, dots);
+      else {
+        const c = load<i32>(stale);
+        store<f64>(dots + (<usize>c << 3), oneDot(S, K, c, cols, vals, e0, e1));
+      }
       for (let t = 0; t < m; t++) {
         const c = load<i32>(stale + (<usize>t << 2));
-        const dot = useAll ? load<f64>(dots + (<usize>c << 3)) : oneDot(S, K, c, cols, vals, e0, e1);
+        const dot = load<f64>(dots + (<usize>c << 3));
         const k = base + <usize>c;
         const s = prototypeScore(load<f64>(norm + (<usize>c << 3)), load<f64>(T + (<usize>c << 3)), dot);
         store<f64>(score + (k << 3), s);
@@ -209,34 +336,7 @@ export function trainEpoch(
     const label = load<i32>(labels + (<usize>i << 2));
     if (p != label) {
       misses++;
-      const t0 = load<f64>(T + (<usize>label << 3));
-      const t1 = t0 + 1;
-      store<f64>(T + (<usize>label << 3), t1);
-      for (let e = e0; e < e1; e++) {
-        const a = S + ((<usize>load<i32>(cols + (<usize>e << 2)) * <usize>K + <usize>label) << 3);
-        store<f64>(a, load<f64>(a) + load<f64>(vals + (<usize>e << 3)));
-      }
-      let movedY: f64 = 0;
-      const xo = <usize>i * <usize>D;
-      for (let j = 0; j < D; j++) {
-        const now = load<f64>(S + ((<usize>j * <usize>K + <usize>label) << 3));
-        const dm = now / t1 - (now - <f64>load<f32>(x + ((xo + <usize>j) << 2))) / t0;
-        movedY += dm * dm;
-      }
-      let movedP: f64 = 0;
-      const tp = load<f64>(T + (<usize>p << 3));
-      for (let e = e0; e < e1; e++) {
-        const a = S + ((<usize>load<i32>(cols + (<usize>e << 2)) * <usize>K + <usize>p) << 3);
-        const before = load<f64>(a);
-        const after = Math.max(before - load<f64>(vals + (<usize>e << 3)) / 2, 0);
-        store<f64>(a, after);
-        const dm = (after - before) / tp;
-        movedP += dm * dm;
-      }
-      store<f64>(norm + (<usize>label << 3), squaredNorm(S, label, K, D));
-      store<f64>(norm + (<usize>p << 3), squaredNorm(S, p, K, D));
-      store<f64>(drift + (<usize>label << 3), load<f64>(drift + (<usize>label << 3)) + Math.sqrt(movedY) * (1 + 1e-12));
-      store<f64>(drift + (<usize>p << 3), load<f64>(drift + (<usize>p << 3)) + Math.sqrt(movedP) * (1 + 1e-12));
+      learnFromMiss(i, label, p, D, K, rowStart, cols, vals, xNorm, x, S, T, norm, drift, exact);
       store<i32>(version + (<usize>label << 2), load<i32>(version + (<usize>label << 2)) + 1);
       store<i32>(version + (<usize>p << 2), load<i32>(version + (<usize>p << 2)) + 1);
     }
