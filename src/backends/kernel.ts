@@ -42,8 +42,8 @@ export interface NearestPrototypesArgs {
 
 /** Arguments of `trainPrototypes`: one shard of the sharded prototype memory. */
 export interface TrainPrototypesArgs {
-  /** The shard's samples in visiting order, row-major `n × width`. */
-  x: Float32Array;
+  /** The shard's samples in visiting order, row-major `n × width` (raw bytes stay bytes). */
+  x: FeatureArray;
   /** Their labels, each in [0, classes). */
   y: Int32Array;
   width: number;

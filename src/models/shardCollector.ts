@@ -1,9 +1,9 @@
 /** Gathers each shard's training samples, in stream order, for training shard by shard. */
-import type { FeatureArray } from '../data/batch.js';
+import { allocLike, type FeatureArray } from '../data/batch.js';
 import { DataError } from '../util/errors.js';
 import type { ShardData } from './shardTraining.js';
 
-/** Gathers each shard's samples, in stream order, into contiguous float32 arrays. */
+/** Gathers each shard's samples, in stream order, into contiguous arrays of the stream's feature type. */
 export class ShardCollector {
   samples = 0;
   /** Per shard: its parts in stream order (a one-shard batch's features are kept as they are, without a copy). */
@@ -31,7 +31,7 @@ export class ShardCollector {
       this.y[shard[0]].push(y);
       return;
     }
-    const parts = Array.from(rows, (n) => (n > 0 ? new Float32Array(n * width) : undefined));
+    const parts = Array.from(rows, (n) => (n > 0 ? allocLike(values, n * width) : undefined));
     const labels = Array.from(rows, (n) => (n > 0 ? new Int32Array(n) : undefined));
     const at = new Int32Array(shards);
     for (let i = 0; i < y.length; i++) {
@@ -43,19 +43,32 @@ export class ShardCollector {
     parts.forEach((p, s) => p && (this.x[s].push(p), this.y[s].push(labels[s]!)));
   }
 
-  /** Each shard's rows as contiguous float32 features and labels. */
+  /**
+   * Each shard's rows, to be taken as contiguous features and labels when its training starts:
+   * bytes when every part is bytes (raw pixels stay 1 byte each), else float32. Taking a shard
+   * releases its parts, so only the shards in training hold a contiguous copy.
+   */
   finish(width: number): ShardData[] {
-    return this.x.map((parts, shard) => {
-      const n = this.y[shard].reduce((a, y) => a + y.length, 0);
-      const x = new Float32Array(n * width);
-      const y = new Int32Array(n);
-      let o = 0;
-      for (const [i, p] of parts.entries()) {
-        x.set(p, o * width);
-        y.set(this.y[shard][i], o);
-        o += this.y[shard][i].length;
-      }
-      return { shard, x, y };
-    });
+    return this.x.map((_, shard) => ({
+      shard,
+      samples: this.y[shard].reduce((a, y) => a + y.length, 0),
+      take: () => this.take(shard, width),
+    }));
+  }
+
+  private take(shard: number, width: number): { x: FeatureArray; y: Int32Array } {
+    const parts = this.x[shard];
+    const n = this.y[shard].reduce((a, y) => a + y.length, 0);
+    const x = parts.every((p) => p instanceof Uint8Array) ? new Uint8Array(n * width) : new Float32Array(n * width);
+    const y = new Int32Array(n);
+    let o = 0;
+    for (const [i, p] of parts.entries()) {
+      x.set(p, o * width);
+      y.set(this.y[shard][i], o);
+      o += this.y[shard][i].length;
+    }
+    this.x[shard] = [];
+    this.y[shard] = [];
+    return { x, y };
   }
 }

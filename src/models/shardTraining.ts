@@ -5,12 +5,14 @@
  */
 import type { Backend } from '../backends/backend.js';
 import type { TrainPrototypesResult, PrototypeSnapshot } from '../backends/kernel.js';
+import type { FeatureArray } from '../data/batch.js';
 
-/** One shard's training samples, in stream order. */
+/** One shard's training samples, in stream order (bytes when the stream's features are bytes). */
 export interface ShardData {
   shard: number;
-  x: Float32Array;
-  y: Int32Array;
+  samples: number;
+  /** The samples and labels, contiguous; called once, when the shard's training starts. */
+  take(): { x: FeatureArray; y: Int32Array };
 }
 
 /** How one shard's training went. */
@@ -44,8 +46,8 @@ export interface TrainShardsOptions {
 /** Trains every shard in place in `sums` (`shards × classes × width`) and `counts` (`shards × classes`). */
 export async function trainShards(data: ShardData[], sums: Float64Array, counts: Float64Array, opts: TrainShardsOptions): Promise<ShardReport[]> {
   const { classes: K, width: D } = opts;
-  const reports: ShardReport[] = data.map((d) => ({ shard: d.shard, samples: d.y.length, epochs: 0, converged: true, misses: [], visits: 0, distanceEvaluations: 0, seconds: 0, snapshots: [] }));
-  const work = data.filter((d) => d.y.length > 0).sort((a, b) => b.y.length - a.y.length);
+  const reports: ShardReport[] = data.map((d) => ({ shard: d.shard, samples: d.samples, epochs: 0, converged: true, misses: [], visits: 0, distanceEvaluations: 0, seconds: 0, snapshots: [] }));
+  const work = data.filter((d) => d.samples > 0).sort((a, b) => b.samples - a.samples);
   const sumsOf = (s: number) => sums.subarray(s * K * D, (s + 1) * K * D);
   const countsOf = (s: number) => counts.subarray(s * K, (s + 1) * K);
   const record = (shard: number, r: TrainPrototypesResult, seconds: number): void => {
@@ -57,9 +59,10 @@ export async function trainShards(data: ShardData[], sums: Float64Array, counts:
   if (threads <= 1) {
     for (const d of work) {
       const started = performance.now();
+      const { x, y } = d.take();
       const r = await opts.backend.run('trainPrototypes', {
-        x: d.x,
-        y: d.y,
+        x,
+        y,
         width: D,
         classes: K,
         sums: sumsOf(d.shard),

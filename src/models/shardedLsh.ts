@@ -14,7 +14,7 @@
 import { concatMap, lastValueFrom, type Observable, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
-import { features, gatherRows, intColumn, labels, withIntColumn } from '../data/batch.js';
+import { allocLike, features, gatherRows, intColumn, labels, withIntColumn } from '../data/batch.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { createLshRouter, routeRows, routerMetadata, type LshRouter } from '../operators/lshHash.js';
 import { routeByShard } from '../operators/routeByShard.js';
@@ -184,7 +184,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
       rows.push(i);
     }
     for (const [s, rows] of rowsOf) {
-      const x = gatherRows(f.values, D, rows, new Float32Array(rows.length * D));
+      const x = gatherRows(f.values, D, rows, allocLike(f.values, rows.length * D));
       const visitPredictions = new Int32Array(rows.length);
       await this.backend.run('trainPrototypes', {
         x,
