@@ -116,6 +116,20 @@ export interface CompetingUpdateArgs {
   keep: number;
 }
 
+/** Arguments of `pm1Noise`: ±1 added to every value, keyed by (seed, sample id). */
+export interface Pm1NoiseArgs {
+  /** Samples, rows × width, row-major. */
+  x: FeatureArray;
+  rows: number;
+  width: number;
+  /** Each row's sample id (its noise does not depend on the batch it came in). */
+  ids: Int32Array;
+  /** A safe integer. */
+  seed: number;
+  /** Receives the noisy samples (rows × width); a caller may reuse it between calls. */
+  out: Float32Array;
+}
+
 /** One minibatch's inputs. */
 export interface DenseAmArgs {
   /** Memories, K × (width + classes), row-major. */
@@ -172,6 +186,12 @@ export interface KernelCatalog {
   lshCodes: { args: LshCodesArgs; result: Uint32Array };
   /** For each row, the index of the nearest prototype of its group (squared Euclidean, first on ties). */
   nearestPrototypes: { args: NearestPrototypesArgs; result: Int32Array };
+  /**
+   * x + (±1) into `out`: the sign of value j of a row is bit (j mod 32) of draw ⌊j/32⌋ of
+   * `Rng.derive(seed, id)` (xoshiro128**), as `addNoise({ kind: 'pm1' })` draws it; bit-identical on
+   * every backend (the sum is rounded to float32 once).
+   */
+  pm1Noise: { args: Pm1NoiseArgs; result: Float32Array };
   /** Trains one shard's prototypes in place until an epoch has no miss or `maxEpochs` (fused). */
   trainPrototypes: { args: TrainPrototypesArgs; result: TrainPrototypesResult };
   /** Dense AM class activations Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n of a batch, classes × rows. */
@@ -204,6 +224,7 @@ export type KernelName = keyof KernelCatalog;
 export const KERNEL_NAMES: readonly KernelName[] = [
   'lshCodes',
   'nearestPrototypes',
+  'pm1Noise',
   'trainPrototypes',
   'denseAmActivations',
   'denseAmGradient',

@@ -15,21 +15,26 @@
  *
  * @returns an operator that replaces `x` with noisy float32 values
  */
-import { map, type OperatorFunction } from 'rxjs';
+import { concatMap, type OperatorFunction } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import { features, sampleIds, withFeatures } from '../data/batch.js';
 import { DataError, UsageError } from '../util/errors.js';
+import type { KernelRunner } from '../backends/backend.js';
+import { cpuReference } from '../backends/cpu/reference.js';
 import { Rng } from '../util/random.js';
 
 /** Options of `addNoise`. */
-export type AddNoiseOptions = { kind: 'pm1'; seed: number } | { kind: 'flip'; p: number; seed: number } | { kind: 'gaussian'; sigma: number; seed: number };
+export type AddNoiseOptions =
+  | { kind: 'pm1'; seed: number; /** Runs the `pm1Noise` kernel (default: the cpu reference; the same values on every backend). */ backend?: KernelRunner }
+  | { kind: 'flip'; p: number; seed: number }
+  | { kind: 'gaussian'; sigma: number; seed: number };
 
 /** Adds seeded noise of the given kind to `x`. */
 export function addNoise(opts: AddNoiseOptions): OperatorFunction<RecordBatch, RecordBatch> {
   if (opts.kind === 'flip' && !(opts.p >= 0 && opts.p <= 1)) throw new UsageError(`addNoise: flip probability p must be in [0, 1], got ${opts.p}`);
   if (opts.kind === 'gaussian' && !(opts.sigma >= 0 && Number.isFinite(opts.sigma))) throw new UsageError(`addNoise: sigma must be a finite number >= 0, got ${opts.sigma}`);
   if (!['pm1', 'flip', 'gaussian'].includes(opts.kind)) throw new UsageError(`addNoise: unknown kind '${(opts as { kind: string }).kind}' (pm1, flip, gaussian)`);
-  return map((batch) => {
+  return concatMap(async (batch) => {
     const f = features(batch, 'addNoise');
     const ids = sampleIds(batch);
     if (opts.kind === 'flip' && f.encoding !== 'binary') {
@@ -38,9 +43,7 @@ export function addNoise(opts: AddNoiseOptions): OperatorFunction<RecordBatch, R
     const out = new Float32Array(f.values.length);
     const [lo, hi] = f.range;
     if (opts.kind === 'pm1') {
-      // One loop per input type: a loop reading a Uint8Array or a Float32Array through one variable runs several times slower.
-      if (f.values instanceof Uint8Array) pm1Rows(f.values, out, f.rows, f.width, ids, opts.seed);
-      else pm1Rows(f.values, out, f.rows, f.width, ids, opts.seed);
+      await (opts.backend ?? cpuReference).run('pm1Noise', { x: f.values, rows: f.rows, width: f.width, ids, seed: opts.seed, out });
       return withFeatures(batch, out, { shape: f.shape, range: f.range, encoding: f.encoding });
     }
     for (let i = 0; i < f.rows; i++) {
@@ -62,17 +65,4 @@ export function addNoise(opts: AddNoiseOptions): OperatorFunction<RecordBatch, R
     }
     return withFeatures(batch, out, { shape: f.shape, range: f.range, encoding: f.encoding });
   });
-}
-
-/** ±1 on every value: bit j of the sample's (32-bit) draws picks the sign of value j, 32 values per draw. */
-function pm1Rows<T extends Uint8Array | Float32Array>(values: T, out: Float32Array, rows: number, width: number, ids: ArrayLike<number>, seed: number): void {
-  for (let i = 0; i < rows; i++) {
-    const rng = Rng.derive(seed, ids[i]);
-    const o = i * width;
-    for (let j0 = 0; j0 < width; j0 += 32) {
-      const bits = rng.uint32();
-      const end = Math.min(width, j0 + 32);
-      for (let j = j0; j < end; j++) out[o + j] = values[o + j] + (((bits >>> (j - j0)) & 1) << 1) - 1;
-    }
-  }
 }

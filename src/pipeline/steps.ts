@@ -59,7 +59,7 @@ function stepNode(step: StepSpec, ctx: StepContext, where: string, index: number
       const settings = { ...given, seed: s };
       if (step.kind === 'flip') return node(addNoise({ kind: 'flip', p: step.p!, seed: s }), settings);
       if (step.kind === 'gaussian') return node(addNoise({ kind: 'gaussian', sigma: step.sigma!, seed: s }), settings);
-      return node(addNoise({ kind: 'pm1', seed: s }), settings);
+      return node(addNoise({ kind: 'pm1', seed: s, backend: ctx.backend }), settings, ['pm1Noise']);
     }
     case 'lshHash': {
       const s = seed(step.seed);

@@ -103,6 +103,25 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     if (exact) expect(differ).toBe(0);
     else expect(differ / 2000).toBeLessThanOrEqual(0.001);
   },
+  async pm1Noise(run) {
+    // Bytes, integral and fractional float32 (with −0), ids of both signs, a seed above 2^32, and a
+    // width (50) that leaves partial groups of 4 and of 32 values.
+    const rows = 40;
+    const ids = Int32Array.from({ length: rows }, (_, i) => i * 7919 - 100000);
+    const bytes = Uint8Array.from(digits.x.subarray(0, rows * 784));
+    const fractions = Float32Array.from(digits.x.subarray(0, rows * 784), (v, k) => (k % 97 === 0 ? -0 : v / 255 - 0.5));
+    for (const [x, width] of [
+      [bytes, 784],
+      [digits.x.subarray(0, rows * 784), 784],
+      [fractions, 784],
+      [fractions.subarray(0, rows * 50), 50],
+    ] as const) {
+      const args = { x, rows, width, ids, seed: 2 ** 40 + 12345 };
+      const want = await ref.run('pm1Noise', { ...args, out: new Float32Array(rows * width) });
+      const got = await run.run('pm1Noise', { ...args, out: new Float32Array(rows * width) });
+      expect(firstDifference(got, want)).toBe(-1);
+    }
+  },
   async trainPrototypes(run, exact) {
     const { x, y } = mnistRows(1500, { start: 5000 });
     // Raw pixels (norms updated in place), fractions (norms recomputed), and integers whose squared

@@ -4,6 +4,7 @@ import { competingUpdateConfig } from '../cpu/kernels/competingUpdate.js';
 import { denseAmActivationsConfig } from '../cpu/kernels/denseAmActivations.js';
 import { denseAmGradientConfig } from '../cpu/kernels/denseAmGradient.js';
 import { hopfieldRecallConfig } from '../cpu/kernels/hopfieldRecall.js';
+import { pm1NoiseConfig } from '../cpu/kernels/pm1Noise.js';
 import { trainPrototypesConfig } from '../cpu/kernels/trainPrototypes.js';
 import type { AnyKernelConfig } from '../kernel.js';
 import { registerKernels } from '../registry.js';
@@ -16,5 +17,5 @@ const fromCpu = (c: AnyKernelConfig): AnyKernelConfig => ({ ...c, backendName: '
 registerKernels([
   lshCodesConfig,
   nearestPrototypesConfig,
-  ...[trainPrototypesConfig, denseAmActivationsConfig, denseAmGradientConfig, competingCurrentsConfig, competingUpdateConfig, hopfieldRecallConfig].map(fromCpu),
+  ...[pm1NoiseConfig, trainPrototypesConfig, denseAmActivationsConfig, denseAmGradientConfig, competingCurrentsConfig, competingUpdateConfig, hopfieldRecallConfig].map(fromCpu),
 ]);

@@ -8,6 +8,7 @@ import type { BackendName } from '../backend.js';
 import type { AnyKernelConfig, KernelFunc, KernelName } from '../kernel.js';
 import { recallStates } from '../cpu/kernels/hopfieldRecall.js';
 import { competingUpdate } from '../wasm/kernels/competingUpdate.js';
+import { pm1NoiseConfig } from '../wasm/kernels/pm1Noise.js';
 import { trainPrototypesConfig } from '../wasm/kernels/trainPrototypes.js';
 import { denseAmActivations, denseAmGradient } from './denseAm.js';
 import { competingCurrents } from './kernels/competingCurrents.js';
@@ -22,6 +23,7 @@ export function deviceKernelConfigs(backendName: BackendName): AnyKernelConfig[]
     // Exact for integer-valued inputs: projections of pixels ≤ 255 on ±1 planes stay below 2^24.
     config('lshCodes', lshCodes, undefined, true),
     config('nearestPrototypes', nearestPrototypes),
+    config('pm1Noise', pm1NoiseConfig.kernelFunc, 'runs on the host with the wasm kernels: the noisy samples go to the next kernel, not to the device'),
     config('trainPrototypes', trainPrototypesConfig.kernelFunc, 'runs on the host with the wasm kernels: per-sample sequential updates do not map to GPU kernels'),
     config('denseAmActivations', denseAmActivations),
     config('denseAmGradient', denseAmGradient),

@@ -10,11 +10,13 @@ import { denseAmGradientConfig } from './kernels/denseAmGradient.js';
 import { hopfieldRecallConfig } from './kernels/hopfieldRecall.js';
 import { lshCodesConfig } from './kernels/lshCodes.js';
 import { nearestPrototypesConfig } from './kernels/nearestPrototypes.js';
+import { pm1NoiseConfig } from './kernels/pm1Noise.js';
 import { trainPrototypesConfig } from './kernels/trainPrototypes.js';
 
 registerKernels([
   lshCodesConfig,
   nearestPrototypesConfig,
+  pm1NoiseConfig,
   trainPrototypesConfig,
   denseAmActivationsConfig,
   denseAmGradientConfig,

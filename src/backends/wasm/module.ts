@@ -17,6 +17,8 @@ export interface KernelExports {
   nearestF32(...a: number[]): void;
   lshU8(...a: number[]): void;
   lshF32(...a: number[]): void;
+  pm1U8(...a: number[]): void;
+  pm1F32(...a: number[]): void;
   trainEpoch(...a: number[]): number;
   damForward(...a: number[]): void;
   damStep(...a: number[]): number;

@@ -108,14 +108,26 @@ function prototypeScore(norm: f64, count: f64, dot: f64): f64 {
 // @ts-ignore: decorator
 @inline
 function nonZeros<T>(x: usize, offset: usize, width: i32, cols: usize, vals: usize): i32 {
+  const row = x + (offset << alignof<T>());
   let n = 0;
-  for (let j = 0; j < width; j++) {
-    const v = <f64>load<T>(x + ((offset + <usize>j) << alignof<T>()));
-    if (v != 0) {
-      store<i32>(cols + (<usize>n << 2), j);
+  let j = 0;
+  // Sixteen bytes at a time: skip all-zero runs (most of an MNIST digit), else take each value
+  // without a branch (stored at n, kept by advancing n only when it is not 0).
+  const step = 16 >> alignof<T>();
+  for (; j + step <= width; j += step) {
+    if (!v128.any_true(v128.load(row + (<usize>j << alignof<T>())))) continue;
+    for (let k = j; k < j + step; k++) {
+      const v = <f64>load<T>(row + (<usize>k << alignof<T>()));
+      store<i32>(cols + (<usize>n << 2), k);
       store<f64>(vals + (<usize>n << 3), v);
-      n++;
+      n += i32(v != 0);
     }
+  }
+  for (; j < width; j++) {
+    const v = <f64>load<T>(row + (<usize>j << alignof<T>()));
+    store<i32>(cols + (<usize>n << 2), j);
+    store<f64>(vals + (<usize>n << 3), v);
+    n += i32(v != 0);
   }
   return n;
 }
@@ -586,4 +598,84 @@ export function competingUpdateRows(rows: usize, T: i32, D: i32, theta: usize, h
     }
   }
   return maxUpdate;
+}
+
+// ---- ±1 noise keyed by (seed, sample id): src/util/random.ts's Rng.derive(seed, id).uint32(), bit for bit ----
+// Signs of four lanes for each 4-bit nibble: lane k is +1 when bit k is set.
+const SIGNS = memory.data<f32>([
+  -1, -1, -1, -1, 1, -1, -1, -1, -1, 1, -1, -1, 1, 1, -1, -1,
+  -1, -1, 1, -1, 1, -1, 1, -1, -1, 1, 1, -1, 1, 1, 1, -1,
+  -1, -1, -1, 1, 1, -1, -1, 1, -1, 1, -1, 1, 1, 1, -1, 1,
+  -1, -1, 1, 1, 1, -1, 1, 1, -1, 1, 1, 1, 1, 1, 1, 1,
+]);
+const GOLDEN: u32 = 0x9e3779b9;
+
+// @ts-ignore: decorator
+@inline
+function splitmixOut(next: u32): u32 {
+  let z = next;
+  z = (z ^ (z >>> 16)) * 0x85ebca6b;
+  z = (z ^ (z >>> 13)) * 0xc2b2ae35;
+  return z ^ (z >>> 16);
+}
+
+// @ts-ignore: decorator
+@inline
+function mixNumber(h: u32, lo: u32, hi: u32): u32 {
+  h = (h ^ lo) * 0x01000193;
+  h = (h ^ hi) * 0x01000193;
+  return splitmixOut(h + GOLDEN);
+}
+
+// out = x + (±1), row by row; T is the element type of x. seedLo/seedHi: the seed's two 32-bit halves.
+function pm1<T>(x: usize, rows: i32, width: i32, ids: usize, seedLo: u32, seedHi: u32, out: usize): void {
+  const keyed = mixNumber(0x811c9dc5, seedLo, seedHi);
+  for (let i = 0; i < rows; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    const h = mixNumber(keyed, <u32>id, id < 0 ? 0xffffffff : 0);
+    let st = mixNumber(0x811c9dc5, h, 0);
+    st += GOLDEN;
+    let s0 = splitmixOut(st);
+    st += GOLDEN;
+    let s1 = splitmixOut(st);
+    st += GOLDEN;
+    let s2 = splitmixOut(st);
+    st += GOLDEN;
+    let s3 = splitmixOut(st);
+    if ((s0 | s1 | s2 | s3) == 0) s0 = 1;
+    const src = x + ((<usize>i * <usize>width) << alignof<T>());
+    const dst = out + ((<usize>i * <usize>width) << 2);
+    for (let j0 = 0; j0 < width; j0 += 32) {
+      const bits = rotl<u32>(s1 * 5, 7) * 9;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl<u32>(s3, 11);
+      const end = min(width, j0 + 32);
+      let j = j0;
+      for (; j + 4 <= end; j += 4) {
+        const sign = v128.load(SIGNS + (<usize>((bits >>> <u32>(j - j0)) & 15) << 4));
+        let v: v128;
+        if (sizeof<T>() == 1) v = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(src + <usize>j))));
+        else v = v128.load(src + (<usize>j << 2));
+        // One float32 rounding of x ± 1, as the float64 sum stored into a Float32Array rounds it.
+        v128.store(dst + (<usize>j << 2), f32x4.add(v, sign));
+      }
+      for (; j < end; j++) {
+        const b = <f64>(((bits >>> <u32>(j - j0)) & 1) << 1);
+        store<f32>(dst + (<usize>j << 2), <f32>(<f64>load<T>(src + (<usize>j << alignof<T>())) + b - 1));
+      }
+    }
+  }
+}
+
+export function pm1U8(x: usize, rows: i32, width: i32, ids: usize, seedLo: u32, seedHi: u32, out: usize): void {
+  pm1<u8>(x, rows, width, ids, seedLo, seedHi, out);
+}
+
+export function pm1F32(x: usize, rows: i32, width: i32, ids: usize, seedLo: u32, seedHi: u32, out: usize): void {
+  pm1<f32>(x, rows, width, ids, seedLo, seedHi, out);
 }
