@@ -10,7 +10,7 @@ import { UsageError } from '../util/errors.js';
 import type { Partition, Partitions } from './data.js';
 import type { ResolvedPipeline } from './spec.js';
 import { applyNodes, stepNodes, type GraphNode, type StepContext, type StepNode } from './steps.js';
-import type { PipelineModel } from './training.js';
+import type { PipelineModel, Pm1Noise } from './training.js';
 
 /** One branch of the graph: a source, the steps applied to it, and the nodes that consume it. */
 export interface GraphBranch {
@@ -22,7 +22,8 @@ export interface GraphBranch {
 /** The graph a run executes. */
 export interface PipelineGraph {
   train: GraphBranch;
-  evaluations: (GraphBranch & { name: string; partition: Partition })[];
+  /** `noise`: a trailing addNoise pm1 step that the model's prediction applies itself (no noisy copy of each batch). */
+  evaluations: (GraphBranch & { name: string; partition: Partition; noise?: Pm1Noise })[];
   /** The stream a branch's source gives after its steps. */
   open(branch: GraphBranch & { partition?: Partition }, source?: Observable<RecordBatch>): Observable<RecordBatch>;
 }
@@ -43,13 +44,30 @@ export function pipelineGraph(spec: ResolvedPipeline, ctx: StepContext, model: P
   const evaluations = spec.evaluate.map((e) => {
     const partition = parts[e.partition];
     if (!partition) throw new UsageError(`evaluation '${e.name}' uses the '${e.partition}' partition, but the data section defines none`);
-    return { name: e.name, partition, source: partition.describe, steps: [...steps, ...stepNodes(e.steps, ctx, `evaluate:${e.name}`)], sink: predict };
+    const branch = [...steps, ...stepNodes(e.steps, ctx, `evaluate:${e.name}`)];
+    const noise = fusableNoise(branch, model);
+    if (!noise) return { name: e.name, partition, source: partition.describe, steps: branch, sink: predict };
+    const { operator: _applied, ...described } = branch.at(-1)!;
+    const fused: GraphNode = { ...described, settings: { ...described.settings, into: 'predict' } };
+    return { name: e.name, partition, source: partition.describe, steps: branch.slice(0, -1), sink: [fused, ...predict], noise };
   });
   return {
     train,
     evaluations,
     open: (branch, source) => applyNodes(source ?? branch.partition!.open(), branch.steps),
   };
+}
+
+/**
+ * The noise of a branch's last step when prediction can apply it: an addNoise pm1 step after the
+ * samples were routed (so routing sees them as the step would leave them), on a model that
+ * predicts on noisy samples itself. The predictions are the same; no noisy copy is made.
+ */
+function fusableNoise(branch: StepNode[], model: PipelineModel): Pm1Noise | undefined {
+  const last = branch.at(-1);
+  if (!model.predictWithNoise || last?.op !== 'addNoise' || last.settings.kind !== 'pm1') return undefined;
+  if (!branch.slice(0, -1).some((n) => n.op === 'route')) return undefined;
+  return { kind: 'pm1', seed: last.settings.seed as number };
 }
 
 /** The graph as text, one line per branch: `source → op(settings) [kernels] → …`. */

@@ -175,7 +175,9 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   t = performance.now();
   const learned = !failure && outcome.samples > 0;
   for (const ev of interrupted || !learned ? [] : graph.evaluations) {
-    evaluations[ev.name] = await scoreStream(graph.open(ev), model, ev.partition.size, `evaluate ${ev.name}`, reporter);
+    const noise = ev.noise;
+    const predictor: Classifier = noise && model.predictWithNoise ? { classes: model.classes, predict: (b) => model.predictWithNoise!(b, noise) } : model;
+    evaluations[ev.name] = await scoreStream(graph.open(ev), predictor, ev.partition.size, `evaluate ${ev.name}`, reporter);
   }
   lap('evaluate', t);
 

@@ -55,6 +55,12 @@ interface OnlineCapable extends OnlineModel {
   restore(ckpt: Checkpoint, path: string): void;
 }
 
+/** An addNoise pm1 step fused into prediction. */
+export interface Pm1Noise {
+  kind: 'pm1';
+  seed: number;
+}
+
 /** A model as the pipeline runner sees it. */
 export interface PipelineModel extends Classifier {
   readonly kind: string;
@@ -67,6 +73,8 @@ export interface PipelineModel extends Classifier {
   /** True when batch training writes a checkpoint that `--resume` continues. */
   readonly resumable?: boolean;
   route?(): OperatorFunction<RecordBatch, RecordBatch>;
+  /** Present when the model predicts on ±1-noisy samples without materialising them (an evaluation's trailing addNoise pm1 step). */
+  predictWithNoise?(batch: RecordBatch, noise: Pm1Noise): Promise<Int32Array>;
   /** The nodes of the model's batch-training graph, as the run executes them (for the pipeline graph). */
   trainGraph(train: ResolvedPipeline['train']): GraphNode[];
   /** Kernels that prediction and online learning call. */

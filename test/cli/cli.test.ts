@@ -64,8 +64,14 @@ describe('amem-flow CLI', () => {
     expect(r.stdout).toMatch(
       /train: mnist train \(60000 samples\) → route\(bits=8 shards=50 seed=\d+\) \[lshCodes\] → routeByShard → trainStep\(epochs=7 workers=auto curveEpochs=auto\) \[trainPrototypes\]/,
     );
-    expect(r.stdout).toMatch(/evaluate test\+noise: mnist test \(10000 samples\) → route \[lshCodes\] → addNoise\(kind=pm1 seed=\d+\) → predict \[lshCodes, nearestPrototypes\] → score\(classes=10\)/);
+    // Routed first, the noise is drawn by the prediction itself (no noisy copy of each batch).
+    expect(r.stdout).toMatch(
+      /evaluate test\+noise: mnist test \(10000 samples\) → route \[lshCodes\] → addNoise\(kind=pm1 seed=\d+ into=predict\) \[pm1Noise\] → predict \[lshCodes, nearestPrototypes\] → score\(classes=10\)/,
+    );
     expect(r.stdout).toContain('train.epochs = 7');
+    // Not routed first: the noisy samples are routed, so the step runs on its own.
+    const unrouted = await cli('describe', 'pipelines/sharded-mnist.ts', '--set', 'evaluate=[{"name":"noisy","partition":"test","steps":[{"op":"addNoise","kind":"pm1"}]}]', '--set', 'expect={}');
+    expect(unrouted.stdout).toMatch(/evaluate noisy: mnist test \(10000 samples\) → addNoise\(kind=pm1 seed=\d+\) \[pm1Noise\] → predict \[lshCodes, nearestPrototypes\]/);
   });
 
   it('lists backends: cpu and wasm available (wasm for auto), webgpu on the software adapter but never auto, gpu unavailable with the reason', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
-import { lastValueFrom, from } from 'rxjs';
+import { lastValueFrom, from, toArray } from 'rxjs';
 import { createBackend } from '../../src/backends/index.js';
 import type { Backend } from '../../src/backends/backend.js';
 import { features, withIntColumn } from '../../src/data/batch.js';
@@ -89,6 +89,23 @@ describe('sharded-lsh on real MNIST (6000 train / 1000 test)', () => {
     expect(Math.abs(routedClean - clean)).toBeLessThan(0.02);
     const foreign = test().pipe(lshHash({ bits: 8, shards: 50, seed: 99 }));
     await expect(accuracy(model, foreign)).rejects.toThrow(/'shard' column was made by router .* not this model's/);
+  });
+
+  it('predicts on ±1-noisy samples without materialising them exactly as on addNoise output, routed before or after the noise, on cpu and wasm', async () => {
+    const wasm = ShardedLshModel.fromCheckpoint(model.toCheckpoint(), await createBackend('wasm'));
+    const batches = await lastValueFrom(test().pipe(toArray()));
+    for (const m of [model, wasm]) {
+      for (const batch of batches) {
+        const routed = await lastValueFrom(from([batch]).pipe(m.route()));
+        for (const b of [routed, batch]) {
+          const materialised = await lastValueFrom(from([b]).pipe(addNoise({ kind: 'pm1', seed: 11 })));
+          const want = await m.predict(materialised);
+          expect(firstDifference(await m.predictWithNoise(b, { kind: 'pm1', seed: 11 }), want)).toBe(-1);
+          // Twice: the reused buffer holds no state between calls.
+          expect(firstDifference(await m.predictWithNoise(b, { kind: 'pm1', seed: 11 }), want)).toBe(-1);
+        }
+      }
+    }
   });
 
   it('reports shards that hit the epoch cap', async () => {

@@ -35,6 +35,7 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
       (assembled) => (model = assembled),
     ),
     predict: (batch) => model.predict(batch),
+    predictWithNoise: (batch, noise) => model.predictWithNoise(batch, noise),
     route: () => model.route(),
     kernels: { predict: ['lshCodes', 'nearestPrototypes'], learn: ['lshCodes', 'nearestPrototypes', 'trainPrototypes'] },
     trainGraph: (train) => [
