@@ -38,6 +38,8 @@ export interface NearestPrototypesArgs {
   /** Per-class counts T, `groups × classes`. */
   counts: Float64Array;
   classes: number;
+  /** ±1 noise added to the samples before the search, as `pm1Noise` draws it (no noisy copy for the caller to make). */
+  noise?: { kind: 'pm1'; seed: number; ids: Int32Array };
 }
 
 /** Arguments of `trainPrototypes`: one shard of the sharded prototype memory. */

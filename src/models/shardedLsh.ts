@@ -69,8 +69,6 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
   readonly classes: number;
   private routerState: LshRouter | undefined;
   private gathered: { collector: ShardCollector; started: number } | undefined;
-  /** Reused by `predictWithNoise` (at most two, of a batch's size). */
-  private readonly noisyBuffers: Float32Array[] = [];
   private sums: Float64Array | undefined;
   private counts: Float64Array | undefined;
 
@@ -221,26 +219,21 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
 
   /**
    * Predicted class per row as if `addNoise({ kind: 'pm1', seed })` had run on the batch, with
-   * the same result, without a fresh noisy copy per batch: rows are routed as given (the route
-   * step sees clean samples) and their noise is drawn into a buffer this model reuses.
+   * the same result, without a noisy copy of each batch: rows are routed as given (the route step
+   * saw clean samples) and the search kernel adds their noise itself.
    */
   async predictWithNoise(batch: RecordBatch, noise: { kind: 'pm1'; seed: number }): Promise<Int32Array> {
     if (!this.sums || !this.counts) throw new UsageError('sharded-lsh: predict called before fit or load');
     const f = features(batch, 'sharded-lsh predict');
     assertFinite(f.values, f.width, batch, FINITE_FIX);
-    const routed = intColumn(batch, 'shard') !== undefined;
-    const groups = routed ? await this.shardsOf(batch) : undefined;
-    const n = f.rows * f.width;
-    const at = this.noisyBuffers.findIndex((b) => b.length === n);
-    const x = at >= 0 ? this.noisyBuffers.splice(at, 1)[0] : new Float32Array(n);
-    try {
-      await this.backend.run('pm1Noise', { x: f.values, rows: f.rows, width: f.width, ids: sampleIds(batch), seed: noise.seed, out: x });
+    const ids = sampleIds(batch);
+    if (intColumn(batch, 'shard') === undefined) {
       // Not routed yet: the noisy samples are routed, as predict on addNoise's output would.
-      if (!groups) return await this.predict(withFeatures(batch, x, { shape: f.shape, range: f.range, encoding: f.encoding }));
-      return await this.backend.run('nearestPrototypes', { x, rows: f.rows, width: f.width, groups, sums: this.sums, counts: this.counts, classes: this.classes });
-    } finally {
-      if (this.noisyBuffers.length < 2) this.noisyBuffers.push(x);
+      const x = await this.backend.run('pm1Noise', { x: f.values, rows: f.rows, width: f.width, ids, seed: noise.seed, out: new Float32Array(f.rows * f.width) });
+      return this.predict(withFeatures(batch, x, { shape: f.shape, range: f.range, encoding: f.encoding }));
     }
+    const groups = await this.shardsOf(batch);
+    return this.backend.run('nearestPrototypes', { x: f.values, rows: f.rows, width: f.width, groups, sums: this.sums, counts: this.counts, classes: this.classes, noise: { ...noise, ids } });
   }
 
   /** The prototypes M = S/T as `shards × classes × width` (for plots and inspection). */

@@ -97,11 +97,25 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
   },
   async nearestPrototypes(run, exact) {
     const args = { x: testDigits.x, rows: 2000, width: 784, groups, sums: trained.sums, counts: trained.counts, classes: 10 };
-    const got = await run.run('nearestPrototypes', args);
-    const want = await ref.run('nearestPrototypes', args);
-    const differ = want.filter((v, i) => v !== got[i]).length;
-    if (exact) expect(differ).toBe(0);
-    else expect(differ / 2000).toBeLessThanOrEqual(0.001);
+    const ids = Int32Array.from({ length: 2000 }, (_, i) => 5000 + i);
+    const noise = { kind: 'pm1' as const, seed: 77, ids };
+    const noisyBytes = { ...args, x: Uint8Array.from(testDigits.x), noise };
+    // With noise: as the search on pm1Noise's output (bytes drawn in place, and float32).
+    const materialised = await ref.run('pm1Noise', { x: testDigits.x, rows: 2000, width: 784, ids, seed: 77, out: new Float32Array(2000 * 784) });
+    for (const [a, b] of [
+      [args, args],
+      [
+        { ...args, noise },
+        { ...args, x: materialised },
+      ],
+      [noisyBytes, { ...args, x: materialised }],
+    ] as const) {
+      const got = await run.run('nearestPrototypes', a);
+      const want = await ref.run('nearestPrototypes', b);
+      const differ = want.filter((v, i) => v !== got[i]).length;
+      if (exact) expect(differ).toBe(0);
+      else expect(differ / 2000).toBeLessThanOrEqual(0.001);
+    }
   },
   async pm1Noise(run) {
     // Bytes, integral and fractional float32 (with −0), ids of both signs, a seed above 2^32, and a

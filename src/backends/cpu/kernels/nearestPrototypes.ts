@@ -5,9 +5,12 @@
 import type { KernelConfig, NearestPrototypesArgs } from '../../kernel.js';
 import { prototypeScore, squaredNorm, toPixelMajor } from '../prototypeScore.js';
 import { nonZeros, sparseDots } from '../sparse.js';
+import { noisySamples } from '../../noisySamples.js';
 
 /** The nearest prototype of each row (see the kernel catalog). */
-function nearestPrototypes({ x, rows, width, groups, sums, counts, classes }: NearestPrototypesArgs): Int32Array {
+function nearestPrototypes(args: NearestPrototypesArgs): Int32Array {
+  const { rows, width, groups, sums, counts, classes } = args;
+  const x = noisySamples(args);
   const K = classes;
   const pixelMajor: Float64Array[] = [];
   const norms = new Float64Array(counts.length);

@@ -1,8 +1,11 @@
 /** The f64 `nearestPrototypes` kernel: the squared distance to every prototype S/T of the row's group, in float64, first on ties. */
 import type { KernelConfig, NearestPrototypesArgs } from '../../kernel.js';
+import { noisySamples } from '../../noisySamples.js';
 
 /** The nearest prototype of each row. */
-function nearestPrototypes({ x, rows, width, groups, sums, counts, classes }: NearestPrototypesArgs): Int32Array {
+function nearestPrototypes(args: NearestPrototypesArgs): Int32Array {
+  const { rows, width, groups, sums, counts, classes } = args;
+  const x = noisySamples(args);
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const g = groups ? groups[i] : 0;

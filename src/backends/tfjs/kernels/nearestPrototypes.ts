@@ -1,11 +1,14 @@
 /** Device `nearestPrototypes` as tfjs ops: scores ‖M_c‖² − 2 M_c·x in float32 (a near-tie can resolve differently from the float64 reference; the equivalence suite bounds how often). */
 import { engineOf, type KernelContext, type NearestPrototypesArgs } from '../../kernel.js';
+import { noisySamples } from '../../noisySamples.js';
 
 /** Rows per device pass: bounds the gathered candidates at CHUNK_ROWS·K·width floats (80 MB for MNIST). */
 const CHUNK_ROWS = 2560;
 
 /** The nearest prototype of each row, on the device. */
-export async function nearestPrototypes({ x, rows, width, groups, sums, counts, classes: K }: NearestPrototypesArgs, ctx: KernelContext): Promise<Int32Array> {
+export async function nearestPrototypes(args: NearestPrototypesArgs, ctx: KernelContext): Promise<Int32Array> {
+  const { rows, width, groups, sums, counts, classes: K } = args;
+  const x = noisySamples(args);
   const tf = engineOf(ctx, 'nearestPrototypes');
   const G = counts.length / K;
   const protos = new Float32Array(G * K * width);

@@ -4,13 +4,15 @@ import { squaredNorm, toPixelMajor } from '../../cpu/prototypeScore.js';
 import { layout } from '../arena.js';
 import { copyFeatures, elem, wasmModule } from '../module.js';
 
-/** The nearest prototype of each row. */
+/** The nearest prototype of each row; with `noise`, of each row plus its ±1 noise, drawn in the module (no copy leaves it). */
 function nearestPrototypes(a: NearestPrototypesArgs): Int32Array {
   const { ex, base } = wasmModule();
-  const { x, rows, width, groups, sums, counts, classes: K } = a;
+  const { x, rows, width, groups, sums, counts, classes: K, noise } = a;
   const G = counts.length / K;
   const L = layout(ex.memory, base, {
     x: [elem(x), rows * width],
+    noisy: ['f32', noise ? rows * width : 0],
+    ids: ['i32', noise ? rows : 0],
     groups: ['i32', groups ? rows : 0],
     sums: ['f64', G * width * K],
     norms: ['f64', G * K],
@@ -27,7 +29,16 @@ function nearestPrototypes(a: NearestPrototypesArgs): Int32Array {
   L.f64('norms').set(p.norms);
   L.f64('counts').set(counts);
   const o = L.offset;
-  (x instanceof Uint8Array ? ex.nearestU8 : ex.nearestF32)(o.x, rows, width, groups ? o.groups : 0, o.sums, o.norms, o.counts, K, o.cols, o.vals, o.dots, o.out);
+  let samples = o.x;
+  let bytes = x instanceof Uint8Array;
+  if (noise) {
+    if (!Number.isSafeInteger(noise.seed)) throw new RangeError(`nearestPrototypes: the noise seed must be a safe integer, got ${noise.seed}`);
+    L.i32('ids').set(noise.ids.subarray(0, rows));
+    (bytes ? ex.pm1U8 : ex.pm1F32)(o.x, rows, width, o.ids, noise.seed >>> 0, Math.floor(noise.seed / 4294967296) >>> 0, o.noisy);
+    samples = o.noisy;
+    bytes = false;
+  }
+  (bytes ? ex.nearestU8 : ex.nearestF32)(samples, rows, width, groups ? o.groups : 0, o.sums, o.norms, o.counts, K, o.cols, o.vals, o.dots, o.out);
   return L.i32('out').slice();
 }
 
