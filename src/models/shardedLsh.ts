@@ -17,7 +17,6 @@ import type { Backend } from '../backends/backend.js';
 import { allocLike, features, gatherRows, intColumn, labels, sampleIds, withFeatures, withIntColumn } from '../data/batch.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { createLshRouter, routeRows, routerMetadata, type LshRouter } from '../operators/lshHash.js';
-import { routeByShard } from '../operators/routeByShard.js';
 import { trainStep, type StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { assertFinite, assertLabels } from './inputs.js';
@@ -100,7 +99,7 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
   }
 
   /**
-   * Trains on every sample of `batches`: the graph `route → routeByShard → trainStep(this)`, which
+   * Trains on every sample of `batches`: the graph `route → trainStep(this)`, which
    * gathers each shard's rows in stream order and then trains every shard until converged or capped.
    */
   async fit(batches: Observable<RecordBatch>, opts: ShardedLshFitOptions): Promise<ShardedLshFitReport> {
@@ -112,14 +111,15 @@ export class ShardedLshModel implements Model<ShardedLshStep> {
       snapshotEpochs: opts.snapshotEpochs,
       onProgress: onProgress && ((p) => onProgress({ shard: p.part, epoch: p.epoch, misses: p.misses, done: p.done })),
     };
-    const last = await lastValueFrom(batches.pipe(this.route(), routeByShard(), trainStep(this, step)), { defaultValue: undefined });
+    const last = await lastValueFrom(batches.pipe(this.route(), trainStep(this, step)), { defaultValue: undefined });
     if (!last?.fit) throw new DataError('sharded-lsh fit: the training stream had no samples');
     return last.fit;
   }
 
   /**
-   * One training step. With `epochs` (batch training), `batch` is one shard's rows from
-   * `routeByShard`: they are gathered, and `flush` trains each shard on all of its rows. Without,
+   * One training step. With `epochs` (batch training), the batch's rows are gathered by shard (a
+   * routed batch, or one shard's rows from `routeByShard`), and `flush` trains each shard on all of
+   * its rows. Without,
    * the batch is learnt at once in a single pass (see below).
    */
   async learn(batch: RecordBatch, opts?: StepOptions): Promise<ShardedLshStep> {

@@ -40,7 +40,6 @@ export function shardedLshAdapter(initial: ShardedLshModel): PipelineModel {
     kernels: { predict: ['lshCodes', 'nearestPrototypes'], learn: ['lshCodes', 'nearestPrototypes', 'trainPrototypes'] },
     trainGraph: (train) => [
       { op: 'route', settings: { bits: model.settings.bits, shards: model.settings.shards, seed: model.settings.seed }, kernels: ['lshCodes'] },
-      { op: 'routeByShard', settings: {}, kernels: [] },
       { op: 'trainStep', settings: { epochs: train.epochs, workers: train.workers, curveEpochs: train.curveEpochs }, kernels: ['trainPrototypes'] },
     ],
     save: (path) => saveModel(path, model),
