@@ -50,8 +50,10 @@ export function wasmEpochEngine(): EpochEngine {
   const { ex, base } = wasmModule();
   let offsets: Record<string, number> = {};
   let evals: BigInt64Array;
+  let rows: { maxSum: number; maxValue: number } | undefined;
   return {
     allocate(n, D, K, nnz, withPredictions) {
+      rows = undefined;
       const L = layout(ex.memory, base, {
         rowStart: ['i32', n + 1],
         cols: ['i32', nnz],
@@ -103,6 +105,7 @@ export function wasmEpochEngine(): EpochEngine {
     runEpoch(st, recordPredictions) {
       const o = offsets;
       evals[0] = 0n;
+      rows ??= rowSums(st.rowStart, st.vals);
       const misses = ex.trainEpoch(
         st.n,
         st.D,
@@ -128,10 +131,37 @@ export function wasmEpochEngine(): EpochEngine {
         o.evals,
         recordPredictions ? o.pred : 0,
         st.exactSums[0],
+        st.exactSums[0] === 1 && exactDots(st.S, st.n, rows) ? 1 : 0,
       );
       return { misses, evaluations: Number(evals[0]) };
     },
   };
+}
+
+/** The largest row sum and value of the samples (non-negative when the sums are exact). */
+function rowSums(rowStart: Int32Array, vals: Float64Array): { maxSum: number; maxValue: number } {
+  let maxSum = 0;
+  let maxValue = 0;
+  for (let i = 0; i + 1 < rowStart.length; i++) {
+    let sum = 0;
+    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+      sum += vals[e];
+      maxValue = Math.max(maxValue, vals[e]);
+    }
+    maxSum = Math.max(maxSum, sum);
+  }
+  return { maxSum, maxValue };
+}
+
+/**
+ * Whether every dot product S_c·x of the coming epoch is exact whatever the order of its additions
+ * (so the kernel may split one into several chains): the sums are multiples of ½ (exact sums) and
+ * no entry can pass max S + n·max x within the epoch, so every partial sum stays below 2^52.
+ */
+function exactDots(S: Float64Array, n: number, rows: { maxSum: number; maxValue: number }): boolean {
+  let maxS = 0;
+  for (let k = 0; k < S.length; k++) maxS = Math.max(maxS, S[k]);
+  return (maxS + n * rows.maxValue) * rows.maxSum < 2 ** 52;
 }
 
 /** The layout element type of a feature array. */

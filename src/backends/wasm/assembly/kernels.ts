@@ -81,6 +81,59 @@ function oneDot(M: usize, K: i32, c: i32, cols: usize, vals: usize, e0: i32, e1:
   return a;
 }
 
+// With exact dots (integer pixels, sums multiples of ½, every partial sum below 2^52: see
+// module.ts's `exactDots`) the order of the additions cannot change a bit, so one class's dot runs
+// as four interleaved chains, not one chain bound by the latency of each addition.
+function oneDotExact(M: usize, K: i32, c: i32, cols: usize, vals: usize, e0: i32, e1: i32): f64 {
+  const rowBytes = <usize>K << 3;
+  const off = <usize>c << 3;
+  let a0: f64 = 0;
+  let a1: f64 = 0;
+  let a2: f64 = 0;
+  let a3: f64 = 0;
+  let e = e0;
+  for (; e + 4 <= e1; e += 4) {
+    const q = cols + (<usize>e << 2);
+    const w = vals + (<usize>e << 3);
+    a0 += load<f64>(M + <usize>load<i32>(q) * rowBytes + off) * load<f64>(w);
+    a1 += load<f64>(M + <usize>load<i32>(q, 4) * rowBytes + off) * load<f64>(w, 8);
+    a2 += load<f64>(M + <usize>load<i32>(q, 8) * rowBytes + off) * load<f64>(w, 16);
+    a3 += load<f64>(M + <usize>load<i32>(q, 12) * rowBytes + off) * load<f64>(w, 24);
+  }
+  for (; e < e1; e++) a0 += load<f64>(M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes + off) * load<f64>(vals + (<usize>e << 3));
+  return a0 + a1 + (a2 + a3);
+}
+
+// Two classes' exact dots, each as two interleaved chains (see oneDotExact).
+function twoDotsExact(M: usize, K: i32, c1: i32, c2: i32, cols: usize, vals: usize, e0: i32, e1: i32, dots: usize): void {
+  const rowBytes = <usize>K << 3;
+  const o1 = <usize>c1 << 3;
+  const o2 = <usize>c2 << 3;
+  let a0: f64 = 0;
+  let a1: f64 = 0;
+  let b0: f64 = 0;
+  let b1: f64 = 0;
+  let e = e0;
+  for (; e + 2 <= e1; e += 2) {
+    const r0 = M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes;
+    const r1 = M + <usize>load<i32>(cols + (<usize>e << 2), 4) * rowBytes;
+    const v0 = load<f64>(vals + (<usize>e << 3));
+    const v1 = load<f64>(vals + (<usize>e << 3), 8);
+    a0 += load<f64>(r0 + o1) * v0;
+    b0 += load<f64>(r0 + o2) * v0;
+    a1 += load<f64>(r1 + o1) * v1;
+    b1 += load<f64>(r1 + o2) * v1;
+  }
+  if (e < e1) {
+    const r0 = M + <usize>load<i32>(cols + (<usize>e << 2)) * rowBytes;
+    const v0 = load<f64>(vals + (<usize>e << 3));
+    a0 += load<f64>(r0 + o1) * v0;
+    b0 += load<f64>(r0 + o2) * v0;
+  }
+  store<f64>(dots + o1, a0 + a1);
+  store<f64>(dots + o2, b0 + b1);
+}
+
 // The dots of classes c1 and c2 in one pass (two chains side by side), each summed as oneDot sums it.
 function twoDots(M: usize, K: i32, c1: i32, c2: i32, cols: usize, vals: usize, e0: i32, e1: i32, dots: usize): void {
   const rowBytes = <usize>K << 3;
@@ -281,7 +334,7 @@ export function trainEpoch(
   rowStart: usize, cols: usize, vals: usize, xNorm: usize, x: usize, labels: usize,
   S: usize, T: usize, norm: usize, version: usize, drift: usize,
   score: usize, dist: usize, seenVersion: usize, seenDrift: usize,
-  lower: usize, stale: usize, dots: usize, evalsOut: usize, pred: usize, exact: bool,
+  lower: usize, stale: usize, dots: usize, evalsOut: usize, pred: usize, exact: bool, exactDots: bool,
 ): i32 {
   let misses = 0;
   let evals: i64 = 0;
@@ -316,10 +369,12 @@ export function trainEpoch(
     if (m > 0) {
       // With more than two stale classes, all K at two per instruction cost less than one by one.
       if (m > 2) allDots(S, K, cols, vals, e0, e1, dots);
-      else if (m == 2) twoDots(S, K, load<i32>(stale), load<i32>(stale + 4), cols, vals, e0, e1, dots);
-      else {
+      else if (m == 2) {
+        if (exactDots) twoDotsExact(S, K, load<i32>(stale), load<i32>(stale + 4), cols, vals, e0, e1, dots);
+        else twoDots(S, K, load<i32>(stale), load<i32>(stale + 4), cols, vals, e0, e1, dots);
+      } else {
         const c = load<i32>(stale);
-        store<f64>(dots + (<usize>c << 3), oneDot(S, K, c, cols, vals, e0, e1));
+        store<f64>(dots + (<usize>c << 3), exactDots ? oneDotExact(S, K, c, cols, vals, e0, e1) : oneDot(S, K, c, cols, vals, e0, e1));
       }
       for (let t = 0; t < m; t++) {
         const c = load<i32>(stale + (<usize>t << 2));
