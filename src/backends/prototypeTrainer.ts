@@ -7,6 +7,7 @@
  * memory) and the loop for one epoch. The rule and its exact bounds are documented in
  * `cpu/trainEpoch.ts`; every engine must give the same results bit for bit.
  */
+import type { FeatureArray } from '../data/batch.js';
 import type { PrototypeSnapshot, TrainPrototypesArgs, TrainPrototypesResult } from './kernel.js';
 import { fromPixelMajor, squaredNorm, toPixelMajor } from './cpu/prototypeScore.js';
 import { nonZeros } from './cpu/sparse.js';
@@ -23,7 +24,7 @@ export interface PrototypeTrainingState {
   /** ‖x_i‖² per sample. */
   xNorm: Float64Array;
   /** The dense samples, `n × D`. */
-  x: Float32Array;
+  x: FeatureArray;
   labels: Int32Array;
   /** Sums S, pixel-major `D × K`; counts T; ‖S_c‖². */
   S: Float64Array;
@@ -49,7 +50,8 @@ export interface PrototypeTrainingState {
 
 /** Where a backend keeps the state and how it runs one epoch. */
 export interface EpochEngine {
-  allocate(n: number, D: number, K: number, nnz: number, withPredictions: boolean): PrototypeTrainingState;
+  /** `bytes`: the samples are bytes (raw pixels) and `x` keeps them as bytes. */
+  allocate(n: number, D: number, K: number, nnz: number, withPredictions: boolean, bytes: boolean): PrototypeTrainingState;
   runEpoch(state: PrototypeTrainingState, recordPredictions: boolean): { misses: number; evaluations: number };
 }
 
@@ -60,7 +62,7 @@ export function trainPrototypesWith(engine: EpochEngine, args: TrainPrototypesAr
   let nnz = 0;
   for (let k = 0; k < n * D; k++) if (x[k] !== 0) nnz++;
   if (args.visitPredictions && args.visitPredictions.length !== n) throw new Error(`trainPrototypes: visitPredictions has ${args.visitPredictions.length} slots for ${n} samples`);
-  const st = engine.allocate(n, D, K, nnz, Boolean(args.visitPredictions));
+  const st = engine.allocate(n, D, K, nnz, Boolean(args.visitPredictions), x instanceof Uint8Array);
   for (let i = 0; i < n; i++) {
     const e0 = st.rowStart[i];
     const e1 = e0 + nonZeros(x, i * D, D, st.cols, st.vals, e0);

@@ -144,6 +144,7 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     const few = mnistRows(300, { start: 7000 });
     const cases = [
       { x, y, K: 10, epochs: 60 },
+      { x: Uint8Array.from(x), y, K: 10, epochs: 60 },
       { x: x.map((v) => v / 255), y, K: 10, epochs: 60 },
       { x: few.x.map((v) => v * 60), y: Int32Array.from(few.y, () => rng.int(3)), K: 3, epochs: 30 },
     ];

@@ -30,7 +30,7 @@ const ROUNDING = 8 * Number.EPSILON;
 
 /** The TypeScript epoch engine: arrays on the JavaScript heap. */
 export const cpuEpochEngine: EpochEngine = {
-  allocate: (n, D, K, nnz, withPredictions) => ({
+  allocate: (n, D, K, nnz, withPredictions, bytes) => ({
     n,
     D,
     K,
@@ -38,7 +38,7 @@ export const cpuEpochEngine: EpochEngine = {
     cols: new Int32Array(nnz),
     vals: new Float64Array(nnz),
     xNorm: new Float64Array(n),
-    x: new Float32Array(n * D),
+    x: bytes ? new Uint8Array(n * D) : new Float32Array(n * D),
     labels: new Int32Array(n),
     S: new Float64Array(D * K),
     T: new Float64Array(K),

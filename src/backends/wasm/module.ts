@@ -52,14 +52,14 @@ export function wasmEpochEngine(): EpochEngine {
   let evals: BigInt64Array;
   let rows: { maxSum: number; maxValue: number } | undefined;
   return {
-    allocate(n, D, K, nnz, withPredictions) {
+    allocate(n, D, K, nnz, withPredictions, bytes) {
       rows = undefined;
       const L = layout(ex.memory, base, {
         rowStart: ['i32', n + 1],
         cols: ['i32', nnz],
         vals: ['f64', nnz],
         xNorm: ['f64', n],
-        x: ['f32', n * D],
+        x: [bytes ? 'u8' : 'f32', n * D],
         labels: ['i32', n],
         S: ['f64', D * K],
         T: ['f64', K],
@@ -87,7 +87,7 @@ export function wasmEpochEngine(): EpochEngine {
         cols: L.i32('cols'),
         vals: L.f64('vals'),
         xNorm: L.f64('xNorm'),
-        x: L.f32('x'),
+        x: bytes ? L.u8('x') : L.f32('x'),
         labels: L.i32('labels'),
         S: L.f64('S'),
         T: L.f64('T'),
@@ -132,6 +132,7 @@ export function wasmEpochEngine(): EpochEngine {
         recordPredictions ? o.pred : 0,
         st.exactSums[0],
         st.exactSums[0] === 1 && exactDots(st.S, st.n, rows) ? 1 : 0,
+        st.x instanceof Uint8Array ? 1 : 0,
       );
       return { misses, evaluations: Number(evals[0]) };
     },

@@ -244,7 +244,7 @@ const ROUNDING: f64 = 8 * f64.EPSILON;
 function learnFromMiss(
   i: i32, y: i32, p: i32, D: i32, K: i32,
   rowStart: usize, cols: usize, vals: usize, xNorm: usize, x: usize,
-  S: usize, T: usize, norm: usize, drift: usize, exact: bool,
+  S: usize, T: usize, norm: usize, drift: usize, exact: bool, xBytes: bool,
 ): void {
   const e0 = load<i32>(rowStart + (<usize>i << 2));
   const e1 = load<i32>(rowStart + (<usize>(i + 1) << 2));
@@ -302,7 +302,7 @@ function learnFromMiss(
     const skipZeros = t0 > 0;
     for (let j = 0; j < D; j++) {
       const now = load<f64>(ay);
-      const xj = <f64>load<f32>(x + ((xo + <usize>j) << 2));
+      const xj = xBytes ? <f64>load<u8>(x + xo + <usize>j) : <f64>load<f32>(x + ((xo + <usize>j) << 2));
       // Where S_y and x are both 0 the terms are exact zeros (with t0 > 0): adding them changes no bit.
       if (now != 0 || xj != 0 || !skipZeros) {
         const dm = now * r1 - (now - xj) * r0;
@@ -335,6 +335,7 @@ export function trainEpoch(
   S: usize, T: usize, norm: usize, version: usize, drift: usize,
   score: usize, dist: usize, seenVersion: usize, seenDrift: usize,
   lower: usize, stale: usize, dots: usize, evalsOut: usize, pred: usize, exact: bool, exactDots: bool,
+  xBytes: bool,
 ): i32 {
   let misses = 0;
   let evals: i64 = 0;
@@ -403,7 +404,7 @@ export function trainEpoch(
     const label = load<i32>(labels + (<usize>i << 2));
     if (p != label) {
       misses++;
-      learnFromMiss(i, label, p, D, K, rowStart, cols, vals, xNorm, x, S, T, norm, drift, exact);
+      learnFromMiss(i, label, p, D, K, rowStart, cols, vals, xNorm, x, S, T, norm, drift, exact, xBytes);
       store<i32>(version + (<usize>label << 2), load<i32>(version + (<usize>label << 2)) + 1);
       store<i32>(version + (<usize>p << 2), load<i32>(version + (<usize>p << 2)) + 1);
     }
