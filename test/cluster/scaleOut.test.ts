@@ -96,14 +96,20 @@ describe.skipIf(natsMissing)(`scale-out on NATS JetStream${natsMissing ? ` (skip
   it('an online pipeline learns per chunk on workers: a worker stopped by SIGTERM stores what it learned, the next goes on, and the model is the one-machine online model', async () => {
     const pipeline = ['--set', `name=scale-on-${RUN}`, '--set', 'model.bits=3', '--set', 'model.shards=8', '--set', 'stream.checkpointEvery=2'];
     const worker = spawn(process.execPath, ['bin/amem-flow.js', 'worker', 'pipelines/online-mnist.ts', '--nats', nats.url, '--ack-wait', '1', '--quiet', ...pipeline], { stdio: 'ignore' });
+    // Listened for from the start: an exit before the kill below must fail the test, not hang it.
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
     const emitter = await startEmitter(data, ['--rate', '3000']);
     const publishing = runCli(['publish', emitter.url, '--pipeline', 'pipelines/online-mnist.ts', '--nats', nats.url, '--out', tmp('pub-on'), '--quiet', ...pipeline]);
     // Stop it once it has stored a shard state, while the stream still goes.
     const transport = await connectJetStream(nats.url);
-    while (!(await transport.getObject(`amem-scale-on-${RUN}`, 'shard-0.arrow'))) await sleep(20);
+    while (!(await transport.getObject(`amem-scale-on-${RUN}`, 'shard-0.arrow'))) {
+      expect(worker.exitCode, 'the worker exited before it stored a shard state').toBeNull();
+      await sleep(20);
+    }
     await transport.close();
+    expect(worker.exitCode, 'the worker had already finished the stream when it was to be stopped').toBeNull();
     worker.kill('SIGTERM');
-    expect(await new Promise((resolve) => worker.on('exit', resolve))).toBe(143);
+    expect(await exited).toBe(143);
     expect((await publishing).code).toBe(0);
 
     const next = JSON.parse((await runCli(['worker', 'pipelines/online-mnist.ts', '--nats', nats.url, '--ack-wait', '1', '--json', '--quiet', ...pipeline])).stdout) as WorkerReport;

@@ -73,6 +73,18 @@ export interface ClusterTransport {
   close(): Promise<void>;
 }
 
+/** How long a shard stream remembers message ids: a re-publish within it is de-duplicated. */
+const SHARD_DEDUP_WINDOW_S = 24 * 3600;
+
+/**
+ * Creates a pipeline's shard stream, or leaves it as it is: publishers and workers both call it,
+ * so a worker started before the publisher waits for data instead of finding no stream.
+ */
+export async function ensureShardStream(transport: ClusterTransport, pipeline: string): Promise<void> {
+  const names = clusterNames(pipeline);
+  await transport.ensureStream(names.stream, [names.shardSubject(0).replace(/\.0$/, '.*')], SHARD_DEDUP_WINDOW_S);
+}
+
 /** The names a pipeline's scale-out uses on the engine (subject tokens and bucket names allow [A-Za-z0-9_-]). */
 export function clusterNames(pipeline: string) {
   const token = pipeline.replace(/[^A-Za-z0-9_-]/g, '_');

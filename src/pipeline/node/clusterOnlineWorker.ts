@@ -8,7 +8,7 @@
  * or on SIGINT/SIGTERM after storing and acknowledging what it learned.
  */
 import { decodeBatchMessage } from '../../cluster/node/batchMessages.js';
-import { clusterNames, type ClusterMessage, type ClusterTransport } from '../../cluster/node/transport.js';
+import { clusterNames, ensureShardStream, type ClusterMessage, type ClusterTransport } from '../../cluster/node/transport.js';
 import { labels } from '../../data/batch.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../io/checkpoint.js';
 import { UsageError } from '../../util/errors.js';
@@ -108,6 +108,7 @@ export async function runOnlineShardWorker(spec: ResolvedPipeline, model: Pipeli
       bar.update(learned, `${learned} samples learned`);
     });
 
+  await ensureShardStream(transport, spec.name);
   const consumers = await Promise.all(
     mine
       .filter((k) => !progress.get(k)!.ended)

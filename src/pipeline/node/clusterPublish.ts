@@ -10,7 +10,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { BackendName } from '../../backends/backend.js';
 import { createBackend } from '../../backends/index.js';
 import { encodeBatchMessages } from '../../cluster/node/batchMessages.js';
-import { clusterNames, type ClusterTransport } from '../../cluster/node/transport.js';
+import { clusterNames, ensureShardStream, type ClusterTransport } from '../../cluster/node/transport.js';
 import { sampleIds } from '../../data/batch.js';
 import { routeByShard, shardOf } from '../../operators/routeByShard.js';
 import { UsageError } from '../../util/errors.js';
@@ -27,8 +27,6 @@ export const CHUNK_HEADER = 'Amem-Chunk';
 export const END_HEADER = 'Amem-End';
 /** Messages awaiting their acknowledgement at once. */
 const IN_FLIGHT = 256;
-/** How long the stream remembers message ids: a re-publish within it is de-duplicated. */
-const DEDUP_WINDOW_S = 24 * 3600;
 
 /** What publishing did. */
 export interface PublishReport {
@@ -65,7 +63,7 @@ export async function publishShards(
   const graph = pipelineGraph(spec, { seed: spec.seed, backend, route: () => model.route!() }, model, openData(spec.data, spec.seed));
   const names = clusterNames(spec.name);
   const shardCount = spec.model.shards;
-  await transport.ensureStream(names.stream, [names.shardSubject(0).replace(/\.0$/, '.*')], DEDUP_WINDOW_S);
+  await ensureShardStream(transport, spec.name);
   const maxBytes = Math.floor(transport.maxPayload * 0.95) - 1024;
   const shards = Array.from({ length: shardCount }, (_, shard) => ({ shard, chunks: 0, samples: 0 }));
   let messages = 0;

@@ -10,7 +10,7 @@
  */
 import { createBackend } from '../../backends/index.js';
 import { decodeBatchMessage } from '../../cluster/node/batchMessages.js';
-import { clusterNames, type ClusterMessage, type ClusterTransport } from '../../cluster/node/transport.js';
+import { clusterNames, ensureShardStream, type ClusterMessage, type ClusterTransport } from '../../cluster/node/transport.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../io/checkpoint.js';
 import { DataError, UsageError } from '../../util/errors.js';
 import { silentReporter } from '../../util/reporter.js';
@@ -33,6 +33,7 @@ export async function runWorker(spec: ResolvedPipeline, transport: ClusterTransp
   if (!model.shards) throw new UsageError(`'${spec.name}' learns ${model.kind} online; workers train sharded-lsh pipelines (batch or online) and dense-am and competing-units batch pipelines`);
   if (spec.stream) return runOnlineShardWorker(spec, model, transport, opts);
   const names = clusterNames(spec.name);
+  await ensureShardStream(transport, spec.name);
   const mine = Array.from({ length: model.shards.count }, (_, k) => k).filter((k) => k % count === index);
   const report: WorkerReport = { shards: [] };
   const bar = reporter.start(`worker ${index}/${count}`, mine.length);
