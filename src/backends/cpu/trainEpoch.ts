@@ -55,6 +55,22 @@ export const cpuEpochEngine: EpochEngine = {
   runEpoch,
 };
 
+/**
+ * How far M_y moves when x joins it, from sums already at hand: M_y' − M_y = (1/t1 − 1/t0)·S_y' +
+ * x/t0, squared and expanded over ||S_y'||², S_y'·x and ||x||². The drift only bounds, so the
+ * rounding of those pixel-order sums (up to D terms each) is added as slack, with |S_y'·x| bounded
+ * by ||S_y'||·||x||.
+ */
+function moveFromSums(normNew: number, dotNew: number, xn: number, t0: number, t1: number, D: number): number {
+  const r0 = 1 / t0;
+  const dr = 1 / t1 - r0;
+  const a = dr * dr * normNew;
+  const b = 2 * dr * r0 * dotNew;
+  const c = r0 * r0 * xn;
+  const size = a + 2 * Math.abs(dr) * r0 * Math.sqrt(normNew * xn) + c;
+  return Math.sqrt(Math.max(a + b + c + (2 * D + 16) * Number.EPSILON * size, 0));
+}
+
 function runEpoch(st: PrototypeTrainingState, recordPredictions: boolean): { misses: number; evaluations: number } {
   const { n, K, rowStart, cols, vals, xNorm, labels: y, S, T, norm, version, drift, score, dist, seenVersion, seenDrift } = st;
   const lower = new Float64Array(K);
@@ -149,19 +165,18 @@ function learnFromMiss(st: PrototypeTrainingState, i: number, y: number, p: numb
     movedY = Math.sqrt(Math.max(xn + a - b + ROUNDING * (xn + a + b), 0)) / t1;
     norm[y] = norm[y] + 2 * dot + xn;
   } else {
-    // Products with the reciprocals, not quotients: the drift only bounds, and the margin of the
-    // bounds covers either's rounding. Pixels where S_y and x are both 0 add exact zeros.
-    let moved2 = 0;
-    const xo = i * D;
-    const r0 = 1 / t0;
-    const r1 = 1 / t1;
-    for (let j = 0; j < D; j++) {
-      const now = S[j * K + y];
-      const dm = now * r1 - (now - x[xo + j]) * r0;
-      moved2 += dm * dm;
-    }
-    movedY = Math.sqrt(moved2);
     norm[y] = squaredNorm(S, y, K, D);
+    if (t0 > 0) movedY = moveFromSums(norm[y], dot + xn, xn, t0, t1, D);
+    else {
+      let moved2 = 0;
+      const xo = i * D;
+      for (let j = 0; j < D; j++) {
+        const now = S[j * K + y];
+        const dm = now / t1 - (now - x[xo + j]) / t0;
+        moved2 += dm * dm;
+      }
+      movedY = Math.sqrt(moved2);
+    }
   }
   // S_p = max(S_p − x/2, 0): only the pixels where x is non-zero move.
   let movedP = 0;

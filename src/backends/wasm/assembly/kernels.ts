@@ -239,6 +239,17 @@ const MARGIN: f64 = 1e-9;
 const EXACT_LIMIT: f64 = 1125899906842624; // 2^50
 const ROUNDING: f64 = 8 * f64.EPSILON;
 
+// How far M_y moves when x joins it, from sums at hand (as cpu/trainEpoch.ts's moveFromSums).
+function moveFromSums(normNew: f64, dotNew: f64, xn: f64, t0: f64, t1: f64, D: i32): f64 {
+  const r0 = 1 / t0;
+  const dr = 1 / t1 - r0;
+  const a = dr * dr * normNew;
+  const b = 2 * dr * r0 * dotNew;
+  const c = r0 * r0 * xn;
+  const size = a + 2 * Math.abs(dr) * r0 * Math.sqrt(normNew * xn) + c;
+  return Math.sqrt(Math.max(a + b + c + <f64>(2 * D + 16) * f64.EPSILON * size, 0));
+}
+
 // The rule's update for a miss on sample i (label y predicted as p), as cpu/trainEpoch.ts's
 // learnFromMiss: norms in place with exact sums, else recomputed in pixel order.
 function learnFromMiss(
@@ -288,35 +299,38 @@ function learnFromMiss(
   }
   const denseP = !(exact && normP0 < EXACT_LIMIT);
   if (denseY || denseP) {
-    // One pass for what is not updated in place: M_y's move and the squared norms, each an
-    // independent chain summed in pixel order as the reference's squaredNorm sums them.
-    let moved2: f64 = 0;
+    // One pass for the squared norms not updated in place: two independent chains, each summed in
+    // pixel order as the reference's squaredNorm sums them (zero terms change no bit).
     let nY: f64 = 0;
     let nP: f64 = 0;
-    const xo = <usize>i * <usize>D;
     const rowBytes = <usize>K << 3;
     let ay = S + oy;
     let ap = S + op;
-    const r0 = 1 / t0;
-    const r1 = 1 / t1;
-    const skipZeros = t0 > 0;
     for (let j = 0; j < D; j++) {
       const now = load<f64>(ay);
-      const xj = xBytes ? <f64>load<u8>(x + xo + <usize>j) : <f64>load<f32>(x + ((xo + <usize>j) << 2));
-      // Where S_y and x are both 0 the terms are exact zeros (with t0 > 0): adding them changes no bit.
-      if (now != 0 || xj != 0 || !skipZeros) {
-        const dm = now * r1 - (now - xj) * r0;
-        moved2 += dm * dm;
-        nY += now * now;
-      }
       const vp = load<f64>(ap);
+      nY += now * now;
       nP += vp * vp;
       ay += rowBytes;
       ap += rowBytes;
     }
     if (denseY) {
-      movedY = Math.sqrt(moved2);
       normY = nY;
+      if (t0 > 0) movedY = moveFromSums(nY, dot + xn, xn, t0, t1, D);
+      else {
+        // An empty class: the reference's quotients (and their NaN) exactly.
+        let moved2: f64 = 0;
+        const xo = <usize>i * <usize>D;
+        let at = S + oy;
+        for (let j = 0; j < D; j++) {
+          const now = load<f64>(at);
+          const xj = xBytes ? <f64>load<u8>(x + xo + <usize>j) : <f64>load<f32>(x + ((xo + <usize>j) << 2));
+          const dm = now / t1 - (now - xj) / t0;
+          moved2 += dm * dm;
+          at += rowBytes;
+        }
+        movedY = Math.sqrt(moved2);
+      }
     }
     if (denseP) normP = nP;
   }
