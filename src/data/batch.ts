@@ -179,7 +179,7 @@ function gatherUint8(values: Uint8Array, width: number, rows: ArrayLike<number>,
   else for (let r = 0; r < rows.length; r++) out.set(values.subarray(rows[r] * width, (rows[r] + 1) * width), r * width);
 }
 
-/** Concatenates batches with the same schema into one contiguous batch (a copy). */
+/** Concatenates batches with the same schema into one contiguous batch: a copy, unless the columns are consecutive slices of one buffer (then a view of it). */
 export function concatBatches(batches: RecordBatch[]): RecordBatch {
   if (batches.length === 0) throw new DataError('concatBatches: no batches to concatenate');
   if (batches.length === 1) return batches[0];
@@ -198,15 +198,42 @@ export function concatBatches(batches: RecordBatch[]): RecordBatch {
       }
       return columnValues(b, other);
     });
-    const out = allocLike(parts[0].values, rows * parts[0].width);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p.values, at);
-      at += p.values.length;
-    }
-    return rebuild(field, out, rows);
+    return rebuild(
+      field,
+      joined(parts.map((p) => p.values)) ??
+        copied(
+          parts.map((p) => p.values),
+          rows * parts[0].width,
+        ),
+      rows,
+    );
   });
   return assemble(first.schema.fields, children, rows, first.schema.metadata);
+}
+
+/** One view of arrays that lie back to back in one buffer (slices of one data set, in order), or undefined. */
+function joined(parts: ColumnArray[]): ColumnArray | undefined {
+  const first = parts[0];
+  let end = first.byteOffset + first.byteLength;
+  for (const p of parts.slice(1)) {
+    if (p.buffer !== first.buffer || p.constructor !== first.constructor || p.byteOffset !== end) return undefined;
+    end += p.byteLength;
+  }
+  const at = first.byteOffset;
+  const n = (end - at) / first.BYTES_PER_ELEMENT;
+  if (first instanceof Float32Array) return new Float32Array(first.buffer, at, n);
+  if (first instanceof Int32Array) return new Int32Array(first.buffer, at, n);
+  return new Uint8Array(first.buffer, at, n);
+}
+
+function copied(parts: ColumnArray[], length: number): ColumnArray {
+  const out = allocLike(parts[0], length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** A copy of the schema's metadata value `key` of a batch, if set. */

@@ -55,6 +55,18 @@ describe('sample batches', () => {
     expect(() => concatBatches([a, withIntColumn(b, 'shard', new Int32Array(2))])).toThrow(/schemas differ|columns/);
   });
 
+  it('concatenate consecutive slices of one batch as a view of it, without copying', () => {
+    const whole = testBatch(6);
+    const joined = concatBatches([whole.slice(0, 2), whole.slice(2, 5)]);
+    expect(Array.from(sampleIds(joined))).toEqual([0, 1, 2, 3, 4]);
+    expect(sharesMemory(features(joined).values, features(whole).values)).toBe(true);
+    expect(Array.from(features(joined).values)).toEqual(Array.from(features(whole).values.subarray(0, 5 * 6)));
+    // Out of order or with a gap: copied, in the order given.
+    const gap = concatBatches([whole.slice(3, 4), whole.slice(0, 1)]);
+    expect(Array.from(sampleIds(gap))).toEqual([3, 0]);
+    expect(sharesMemory(features(gap).values, features(whole).values)).toBe(false);
+  });
+
   it('explain what is wrong with a batch that is not a sample batch', () => {
     const field = new Field('name', new Utf8());
     const names = vectorFromArray(['a', 'b']);
