@@ -54,12 +54,18 @@ export function argmaxColumns(a: Float32Array, classes: number, rows: number): I
 export function combineParts(parts: readonly DenseAmPart[], out?: Float32Array): { direction: Float32Array; logScale: number } {
   const logScale = Math.max(...parts.map((p) => p.logScale));
   const direction = out ? out.fill(0) : new Float32Array(parts[0].direction.length);
-  if (logScale > -Infinity) {
-    for (const p of parts) {
-      const factor = Math.exp(p.logScale - logScale);
-      const d = p.direction;
-      for (let k = 0; k < direction.length; k++) direction[k] += factor * d[k];
-    }
+  if (logScale === -Infinity) return { direction, logScale };
+  if (parts.length === 2) {
+    // The common case in one pass, with the same roundings: (0 + f₀d₀) to float32, then + f₁d₁ to float32.
+    const [f0, f1] = parts.map((p) => Math.exp(p.logScale - logScale));
+    const [d0, d1] = [parts[0].direction, parts[1].direction];
+    for (let k = 0; k < direction.length; k++) direction[k] = Math.fround(0 + f0 * d0[k]) + f1 * d1[k];
+    return { direction, logScale };
+  }
+  for (const p of parts) {
+    const factor = Math.exp(p.logScale - logScale);
+    const d = p.direction;
+    for (let k = 0; k < direction.length; k++) direction[k] += factor * d[k];
   }
   return { direction, logScale };
 }

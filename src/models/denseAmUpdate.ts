@@ -14,32 +14,39 @@ export interface Momentum {
   logScale: number;
 }
 
-/** Applies one update to `xi` (K × units, in place) and `momentum` (in place). */
+/** Applies one update to `xi` (K × units, in place) and `momentum` (in place); returns false when a memory became NaN. */
 export function momentumUpdate(
   xi: Float32Array,
   momentum: Momentum,
   direction: Float32Array,
   directionLogScale: number,
   opts: { units: number; momentum: number; rate: number; precision: number },
-): void {
+): boolean {
   const carried = opts.momentum > 0 ? Math.log(opts.momentum) + momentum.logScale : -Infinity;
   const logScale = Math.max(carried, directionLogScale);
-  if (logScale === -Infinity) return;
+  if (logScale === -Infinity) return true;
   const keep = Math.exp(carried - logScale);
   const add = Math.exp(directionLogScale - logScale);
   const v = momentum.velocity;
-  for (let k = 0; k < v.length; k++) v[k] = v[k] * keep + direction[k] * add;
   momentum.logScale = logScale;
   // prec applies to max|V| = exp(logScale)·max|velocity|; in velocity units the floor is prec / exp(logScale).
   const floor = Math.exp(Math.log(opts.precision) - logScale);
   const U = opts.units;
-  for (let row = 0; row < v.length / U; row++) {
+  let finite = true;
+  // Row by row (a row stays in cache): the velocity and its max, then the memory.
+  for (let start = 0; start < v.length; start += U) {
+    const end = start + U;
     let max = 0;
-    for (let j = 0; j < U; j++) max = Math.max(max, Math.abs(v[row * U + j]));
+    for (let o = start; o < end; o++) {
+      v[o] = v[o] * keep + direction[o] * add;
+      max = Math.max(max, Math.abs(v[o]));
+    }
     const step = opts.rate / Math.max(max, floor);
-    for (let j = 0; j < U; j++) {
-      const o = row * U + j;
-      xi[o] = Math.min(1, Math.max(-1, xi[o] + v[o] * step));
+    for (let o = start; o < end; o++) {
+      const x = Math.min(1, Math.max(-1, xi[o] + v[o] * step));
+      xi[o] = x;
+      if (x !== x) finite = false;
     }
   }
+  return finite;
 }
