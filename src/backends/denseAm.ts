@@ -24,7 +24,7 @@
  * (`denseAmDevice.ts`), which keeps everything on the device as tfjs ops.
  */
 import type { DenseAmArgs, DenseAmGradient, DenseAmGradientArgs, TensorOps } from './kernel.js';
-import { scratchFloat32, transpose } from './transpose.js';
+import { scratchFloat32, transpose, transposeBytes } from './transpose.js';
 
 /** Layout buffers of the host path, one per role (x transposed, H transposed). */
 const scratch: Float32Array<ArrayBuffer>[] = [];
@@ -63,12 +63,14 @@ export interface DenseAmCoreResult {
 export type DenseAmCore = (args: DenseAmCoreArgs) => DenseAmCoreResult;
 
 /** ξ·U overlaps (K × B) and the label weights (K × Nc); leaves vᵀ (D × B) on the backend for the caller. */
-function overlaps(tf: TensorOps, xi: Float32Array, x: Float32Array, B: number, D: number, Nc: number, K: number) {
+function overlaps(tf: TensorOps, { xi, x, byteValues, rows: B, width: D, classes: Nc, memories: K }: DenseAmArgs) {
   const U = D + Nc;
   // vᵀ is transposed here and uploaded once: tfjs-wasm's transposeB path is 8× slower (85 vs 10.6 ms
   // at 100×784·784×1000), and the backward pass reuses vᵀ.
   // The tensor copies it (wasm) or holds it until the caller disposes xT at the end of its call (cpu): the buffer is free again by the next call.
-  const xT = tf.tensor2d(transpose(x, B, D, scratchFloat32(scratch, 0, B * D)), [D, B]);
+  // Byte features are normalized here, as they are read (the values `normalize` would have written).
+  const out0 = scratchFloat32(scratch, 0, B * D);
+  const xT = tf.tensor2d(x instanceof Uint8Array ? transposeBytes(x, byteValuesOf(byteValues), B, D, out0) : transpose(x, B, D, out0), [D, B]);
   // Pixel and label blocks split here: tfjs-cpu's slice takes ~290 ms for this 100×794 matrix.
   const pix = new Float32Array(K * D);
   const lab = new Float32Array(K * Nc);
@@ -89,7 +91,7 @@ function overlaps(tf: TensorOps, xi: Float32Array, x: Float32Array, B: number, D
 
 /** Class activations of a batch: tfjs matmul, then the backend's fused core. */
 export function hostDenseAmActivations(tf: TensorOps, core: DenseAmCore, args: DenseAmArgs): Float32Array {
-  const { a, lab, xT } = overlaps(tf, args.xi, args.x, args.rows, args.width, args.classes, args.memories);
+  const { a, lab, xT } = overlaps(tf, args);
   xT.dispose();
   return core({ a, lab, K: args.memories, B: args.rows, classes: args.classes, power: args.power, temperature: args.temperature }).activations;
 }
@@ -97,7 +99,7 @@ export function hostDenseAmActivations(tf: TensorOps, core: DenseAmCore, args: D
 /** Activations and descent direction of a minibatch: tfjs matmuls around the backend's fused core. */
 export function hostDenseAmGradient(tf: TensorOps, core: DenseAmCore, args: DenseAmGradientArgs): DenseAmGradient {
   const { rows: B, width: D, classes: Nc, memories: K, power: n, lossPower: m, temperature: T } = args;
-  const { a, lab, xT } = overlaps(tf, args.xi, args.x, B, D, Nc, K);
+  const { a, lab, xT } = overlaps(tf, args);
   const r = core({ a, lab, K, B, classes: Nc, power: n, temperature: T, targets: args.targets, lossPower: m });
   // H·v as (vᵀ·Hᵀ)ᵀ: D × K, read back transposed.
   const dT = tf.tidy(() => tf.matMul(xT, tf.tensor2d(transpose(r.h!, K, B, scratchFloat32(scratch, 1, K * B)), [B, K])));
@@ -115,4 +117,9 @@ export function hostDenseAmGradient(tf: TensorOps, core: DenseAmCore, args: Dens
 /** ln of the seeds' factor T^(n−1)·max|t−c|^(2m−1) that the float32 direction leaves out (−∞ when there is no error). */
 export function directionLogScale(n: number, m: number, T: number, emax: number): number {
   return emax > 0 ? (n - 1) * Math.log(T) + (2 * m - 1) * Math.log(emax) : -Infinity;
+}
+
+function byteValuesOf(values: Float32Array | undefined): Float32Array {
+  if (values?.length !== 256) throw new TypeError('denseAm: byte features need byteValues, the value of each of the 256 bytes');
+  return values;
 }

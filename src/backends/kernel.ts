@@ -136,8 +136,10 @@ export interface Pm1NoiseArgs {
 export interface DenseAmArgs {
   /** Memories, K × (width + classes), row-major. */
   xi: Float32Array;
-  /** Batch, rows × width, in [-1, 1]. */
-  x: Float32Array;
+  /** Batch, rows × width, in [-1, 1]; raw bytes when `byteValues` is given. */
+  x: Float32Array | Uint8Array;
+  /** With byte features: the value each byte 0–255 stands for (a normalize step fused into the kernel). */
+  byteValues?: Float32Array;
   rows: number;
   width: number;
   classes: number;

@@ -8,7 +8,9 @@
  * host, K × (width + Nc) floats. Its checkpoint format is `denseAmCheckpoint.ts`; the
  * worker-thread split of a minibatch is `node/denseAmWorkers.ts`.
  *
- * Inputs are features scaled to [-1, 1] (a `normalize` step); labels in [0, classes).
+ * Inputs are features scaled to [-1, 1] (a `normalize` step), or raw features with the normalize
+ * step fused in (`normalize` in `fit`, `learn` and `predict`: bytes stay bytes, the kernels map
+ * each byte to the value the step would give it); labels in [0, classes).
  *
  * @example
  * const model = new DenseAmModel(defaultDenseAmSettings({ classes: 10, seed: 1 }), backend);
@@ -26,7 +28,7 @@ import { checkDenseAmSettings, learningRateAt, temperatureAt, type DenseAmSettin
 import { momentumUpdate, type Momentum } from './denseAmUpdate.js';
 import { completeLabels, type CompletedLabels } from './denseRecall.js';
 import { trainEpochs, trainingBatch, type TrainingData } from './epochTrainer.js';
-import { checkedInputs } from './inputs.js';
+import { checkedInputs, checkFused, fusedInputs, type FusedInputs } from './inputs.js';
 import type { Model } from './model.js';
 import type { PartWorker } from '../parallel/node/partWorker.js';
 import type { DenseAmTask } from './node/denseAmTask.js';
@@ -55,6 +57,8 @@ export interface DenseAmFitOptions {
   epochs: number;
   batchSize: number;
   workers?: number;
+  /** A normalize step fused into the steps: the data stay as given (bytes stay bytes) and each minibatch is mapped to this range as the kernels read it. */
+  normalize?: [number, number];
   onEpoch?: (epoch: DenseAmEpoch) => void | Promise<void>;
 }
 
@@ -104,31 +108,46 @@ export class DenseAmModel implements Model<DenseAmStep> {
   /** Trains for `epochs` more epochs, each over the data in its seeded order, in minibatches (see `trainEpochs`). */
   async fit(data: TrainingData, opts: DenseAmFitOptions): Promise<DenseAmEpoch[]> {
     const batch = await trainingBatch(data, 'dense-am');
-    this.inputs(batch, 'dense-am fit');
+    if (opts.normalize) checkFused(batch, 'dense-am fit', this.rules(true), opts.normalize);
+    else this.inputs(batch, 'dense-am fit');
     return trainEpochs(this, batch, { ...opts, seed: this.settings.seed, validated: true });
   }
 
   /**
    * One minibatch update at the current epoch's learning rate and temperature (test-then-train:
    * the report holds the predictions made before it). With `opts.workers` > 1 the minibatch's
-   * second half runs on a worker thread; the arithmetic is the same as on one.
+   * second half runs on a worker thread; the arithmetic is the same as on one. With
+   * `opts.normalize` the batch's features are mapped to that range as the kernels read them.
    */
   async learn(batch: RecordBatch, opts: StepOptions = {}): Promise<DenseAmStep> {
-    const { x, y } = this.inputs(batch, 'dense-am learn', true, opts.validated);
+    const { x, y, byteValues }: FusedInputs = opts.normalize
+      ? fusedInputs(batch, 'dense-am learn', this.rules(true, opts.validated), opts.normalize)
+      : this.inputs(batch, 'dense-am learn', true, opts.validated);
     const halves = splitRows(y.length);
-    if (halves.length === 2 && (opts.workers ?? 1) > 1 && this.backend.threadable) return this.learnParallel(x, y, halves[1]);
-    return report(y, await this.step(x, y, this.epoch));
+    if (halves.length === 2 && (opts.workers ?? 1) > 1 && this.backend.threadable) return this.learnParallel(x, y, halves[1], byteValues);
+    return report(y, await this.step(x, y, this.epoch, byteValues));
   }
 
   /** `learn` with the minibatch's second half on a worker thread. */
-  private async learnParallel(x: Float32Array, y: Int32Array, [from, to]: [number, number]): Promise<DenseAmStep> {
+  private async learnParallel(x: Float32Array | Uint8Array, y: Int32Array, [from, to]: [number, number], byteValues?: Float32Array): Promise<DenseAmStep> {
     const epoch = this.epoch;
     const D = this.ensure(x.length / y.length);
     this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers();
     const { memories, power, lossPower } = this.settings;
-    const task = { backend: this.backend.name, width: D, labels: y.slice(from, to), xi: this.xi!, classes: this.classes, memories, power, lossPower, temperature: this.temperatureAt(epoch) };
+    const task = {
+      backend: this.backend.name,
+      width: D,
+      labels: y.slice(from, to),
+      xi: this.xi!,
+      classes: this.classes,
+      memories,
+      power,
+      lossPower,
+      temperature: this.temperatureAt(epoch),
+      byteValues,
+    };
     const remote = this.workers.run(x.subarray(from * D, to * D), task);
-    const local = await this.halfGradient(x, y, D, [0, from], epoch);
+    const local = await this.halfGradient(x, y, D, [0, from], epoch, byteValues);
     return report(y, this.update([local, await remote], y.length, epoch));
   }
 
@@ -153,17 +172,21 @@ export class DenseAmModel implements Model<DenseAmStep> {
     this.workers = undefined;
   }
 
-  /** One minibatch update at `epoch`'s learning rate and temperature, on this thread; returns predictions made before it. */
-  async step(x: Float32Array, y: Int32Array, epoch: number): Promise<Int32Array> {
+  /**
+   * One minibatch update at `epoch`'s learning rate and temperature, on this thread; returns
+   * predictions made before it. `x` is float32 in [-1, 1], or bytes with `byteValues` (the value each byte stands for).
+   */
+  async step(x: Float32Array | Uint8Array, y: Int32Array, epoch: number, byteValues?: Float32Array): Promise<Int32Array> {
     const D = this.ensure(x.length / y.length);
     const parts: DenseAmPart[] = [];
-    for (const half of splitRows(y.length)) parts.push(await this.halfGradient(x, y, D, half, epoch));
+    for (const half of splitRows(y.length)) parts.push(await this.halfGradient(x, y, D, half, epoch, byteValues));
     return this.update(parts, y.length, epoch);
   }
 
-  private halfGradient(x: Float32Array, y: Int32Array, D: number, [from, to]: [number, number], epoch: number): Promise<DenseAmPart> | DenseAmPart {
+  private halfGradient(x: Float32Array | Uint8Array, y: Int32Array, D: number, [from, to]: [number, number], epoch: number, byteValues?: Float32Array): Promise<DenseAmPart> | DenseAmPart {
     return this.backend.run('denseAmGradient', {
       ...this.dims(x.subarray(from * D, to * D), to - from, D),
+      byteValues,
       targets: targets(y.subarray(from, to), this.classes),
       lossPower: this.settings.lossPower,
       temperature: this.temperatureAt(epoch),
@@ -178,33 +201,36 @@ export class DenseAmModel implements Model<DenseAmStep> {
     for (const p of parts) this.assertActivations(p.activations, `a step in epoch ${epoch + 1}`);
     assertFinite(direction, 'descent direction', epoch);
     if (Number.isNaN(logScale)) throw new Error(`dense-am: the descent direction's scale is NaN in epoch ${epoch + 1}; this is a bug, please report it`);
-    momentumUpdate(this.xi!, this.state!, direction, logScale, {
+    const finite = momentumUpdate(this.xi!, this.state!, direction, logScale, {
       units: this.widthState! + this.classes,
       momentum: this.settings.momentum,
       rate: this.learningRateAt(epoch),
       precision: this.settings.precision,
     });
-    assertFinite(this.xi!, 'memories', epoch);
+    if (!finite) assertFinite(this.xi!, 'memories', epoch);
     return partPredictions(parts, this.classes, rows);
   }
 
-  /** Class activations Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n, classes × rows (tanh is monotone: the argmax is the prediction). */
-  async activations(x: Float32Array, rows: number): Promise<Float32Array> {
+  /**
+   * Class activations Σ_μ [F(ξ·V^α) − F(ξ·U)]/T^n, classes × rows (tanh is monotone: the argmax is
+   * the prediction). `x` is float32 in [-1, 1], or bytes with `byteValues` (the value each byte stands for).
+   */
+  async activations(x: Float32Array | Uint8Array, rows: number, byteValues?: Float32Array): Promise<Float32Array> {
     const D = this.ensure(x.length / rows);
     const out = new Float32Array(rows * this.classes);
     for (let at = 0; at < rows; at += PREDICT_ROWS) {
       const n = Math.min(PREDICT_ROWS, rows - at);
-      const a = await this.backend.run('denseAmActivations', { ...this.dims(x.subarray(at * D, (at + n) * D), n, D), temperature: this.temperatureAt(this.epoch) });
+      const a = await this.backend.run('denseAmActivations', { ...this.dims(x.subarray(at * D, (at + n) * D), n, D), byteValues, temperature: this.temperatureAt(this.epoch) });
       this.assertActivations(a, 'scoring');
       for (let c = 0; c < this.classes; c++) out.set(a.subarray(c * n, (c + 1) * n), c * rows + at);
     }
     return out;
   }
 
-  /** Predicted class per row: the largest activation. */
-  async predict(batch: RecordBatch): Promise<Int32Array> {
-    const { x, rows } = this.inputs(batch, 'dense-am predict', false);
-    return argmaxColumns(await this.activations(x, rows), this.classes, rows);
+  /** Predicted class per row: the largest activation. With `opts.normalize` the features are mapped to that range as the kernel reads them (a fused normalize step). */
+  async predict(batch: RecordBatch, opts: { normalize?: [number, number] } = {}): Promise<Int32Array> {
+    const { x, rows, byteValues }: Omit<FusedInputs, 'y'> = opts.normalize ? fusedInputs(batch, 'dense-am predict', this.rules(false), opts.normalize) : this.inputs(batch, 'dense-am predict', false);
+    return argmaxColumns(await this.activations(x, rows, byteValues), this.classes, rows);
   }
 
   /**
@@ -246,7 +272,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
     checkActivations(a, { during, temperature: this.temperatureAt(this.epoch), power: this.settings.power, units: (this.widthState ?? 0) + this.classes });
   }
 
-  private dims(x: Float32Array, rows: number, width: number) {
+  private dims(x: Float32Array | Uint8Array, rows: number, width: number) {
     const { memories, power } = this.settings;
     return { xi: this.xi!, x, rows, width, classes: this.classes, memories, power };
   }
@@ -270,12 +296,17 @@ export class DenseAmModel implements Model<DenseAmStep> {
 
   /** Float32 features (scaled to [-1, 1], finite unless already checked) and labels of a batch. */
   private inputs(batch: RecordBatch, who: string, withLabels = true, checked = false) {
-    return checkedInputs(batch, who, {
-      range: [-1, 1],
+    return checkedInputs(batch, who, this.rules(withLabels, checked));
+  }
+
+  /** What the model checks on its inputs. */
+  private rules(withLabels: boolean, checked = false) {
+    return {
+      range: [-1, 1] as [number, number],
       classes: withLabels ? this.classes : undefined,
       checked,
       fix: "the Dense AM expects [-1, 1]: add { op: 'normalize', range: [-1, 1] } to the pipeline's steps",
-    });
+    };
   }
 }
 

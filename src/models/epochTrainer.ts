@@ -42,6 +42,8 @@ export interface EpochPlan<E> {
   wholeBatches?: boolean;
   /** The data were checked when collected: steps may skip their per-batch input checks. */
   validated?: boolean;
+  /** A normalize step fused into the steps (see `StepOptions.normalize`): the data stay as collected. */
+  normalize?: [number, number];
   /** Called after each epoch with the model's summary of it. */
   onEpoch?: (summary: E) => void | Promise<void>;
 }
@@ -57,7 +59,7 @@ export async function trainingBatch(data: TrainingData, who: string): Promise<Re
 /** Runs `plan.epochs` epochs of `model` over `data`; returns the epoch summaries. */
 export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordBatch, plan: EpochPlan<E>): Promise<E[]> {
   const summaries: E[] = [];
-  const step = { workers: plan.workers, validated: plan.validated };
+  const step = { workers: plan.workers, validated: plan.validated, normalize: plan.normalize };
   // One gathered chunk per minibatch: measured fastest (larger chunks cost more in fresh memory than they save in calls).
   const chunk = plan.batchSize;
   const scratch = new Map<string, ColumnArray>();

@@ -4,6 +4,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { features, labels, sampleIds } from '../data/batch.js';
+import { normalizedBytes, normalizedValues } from '../operators/normalize.js';
 import { DataError } from '../util/errors.js';
 
 /** What to check. */
@@ -29,6 +30,37 @@ export function checkedInputs(batch: RecordBatch, who: string, rules: InputRules
   if (rules.classes !== undefined)
     for (let i = 0; i < y.length; i++) if (!(y[i] >= 0 && y[i] < rules.classes)) throw new DataError(`sample id ${ids![i]}: label ${y[i]} is outside [0, ${rules.classes})`);
   return { x, y, rows: f.rows, width: f.width };
+}
+
+/** A batch's inputs with a normalize step fused in: byte features stay bytes, with the value each byte stands for. */
+export interface FusedInputs {
+  x: Float32Array | Uint8Array;
+  /** With byte features: the float32 value `normalize` gives each byte. */
+  byteValues?: Float32Array;
+  y: Int32Array;
+  rows: number;
+  width: number;
+}
+
+/**
+ * The inputs a model reads when a `normalize({ range: to })` step is fused into it: the same
+ * values the step would emit, without writing them for bytes (the kernel maps each byte as it
+ * reads it). Checks as `checkedInputs`, with `rules.range` compared to `to`.
+ */
+export function fusedInputs(batch: RecordBatch, who: string, rules: InputRules, to: [number, number]): FusedInputs {
+  const f = checkFused(batch, who, rules, to);
+  const y = rules.classes === undefined ? new Int32Array(0) : labels(batch, who);
+  if (f.values instanceof Uint8Array) return { x: f.values, byteValues: normalizedBytes(f.range, to), y, rows: f.rows, width: f.width };
+  return { x: normalizedValues(f.values, f.range, to), y, rows: f.rows, width: f.width };
+}
+
+/** The checks of `fusedInputs` (finite raw values, labels in range, the fused step's range the one expected); returns the features. */
+export function checkFused(batch: RecordBatch, who: string, rules: InputRules, to: [number, number]) {
+  const f = features(batch, who);
+  if (rules.range && (to[0] !== rules.range[0] || to[1] !== rules.range[1])) throw new DataError(`${who}: the normalize step maps features to [${to.join(', ')}]; ${rules.fix}`);
+  if (!rules.checked) assertFinite(f.values, f.width, batch);
+  if (rules.classes !== undefined) assertLabels(labels(batch, who), rules.classes, batch);
+  return f;
 }
 
 /** Throws, naming the sample id and feature, at the first value that is NaN or ±Infinity (raw bytes are always finite). */

@@ -21,6 +21,8 @@ export interface StepOptions {
   workers?: number;
   /** The batches' features were checked (finite, in range) when their data set was collected: a step may skip that check. */
   validated?: boolean;
+  /** A normalize step fused into the step: the model maps the batch's features from their declared range to this one as it reads them. */
+  normalize?: [number, number];
   /** Epochs after which to keep a copy of the model (for a learning curve). */
   snapshotEpochs?: readonly number[];
   /** Progress of long steps. */

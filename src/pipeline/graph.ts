@@ -21,11 +21,27 @@ export interface GraphBranch {
 
 /** The graph a run executes. */
 export interface PipelineGraph {
-  train: GraphBranch;
-  /** `noise`: a trailing addNoise pm1 step that the model's prediction applies itself (no noisy copy of each batch). */
-  evaluations: (GraphBranch & { name: string; partition: Partition; noise?: Pm1Noise })[];
+  /**
+   * `steps` are the pipeline's steps (what a sample looks like to the model); with `fused`, batch
+   * training runs only `fused.before` ahead of collection, and the model's steps apply the
+   * trailing normalize step themselves (bytes are collected as bytes).
+   */
+  train: GraphBranch & { fused?: FusedNormalize };
+  /**
+   * `noise`: a trailing addNoise pm1 step that the model's prediction applies itself (no noisy copy
+   * of each batch); `normalize`: likewise a trailing normalize step (bytes are read as bytes).
+   */
+  evaluations: (GraphBranch & { name: string; partition: Partition; noise?: Pm1Noise; normalize?: [number, number] })[];
   /** The stream a branch's source gives after its steps. */
   open(branch: GraphBranch & { partition?: Partition }, source?: Observable<RecordBatch>): Observable<RecordBatch>;
+}
+
+/** A trailing normalize step that a model's training steps apply as they read each minibatch. */
+interface FusedNormalize {
+  /** The steps run before collection. */
+  before: StepNode[];
+  /** The normalize step's target range. */
+  range: [number, number];
 }
 
 /** Builds the graph of `spec` for `model` over the opened data. */
@@ -35,21 +51,26 @@ export function pipelineGraph(spec: ResolvedPipeline, ctx: StepContext, model: P
     { op: 'predict', settings: {}, kernels: model.kernels.predict },
     { op: 'score', settings: { classes: model.classes }, kernels: [] },
   ];
-  const train: GraphBranch & { partition: Partition } = {
+  const fused = spec.stream ? undefined : fusableNormalize(steps, model);
+  const train: PipelineGraph['train'] & { partition: Partition } = {
     source: spec.stream ? `stream ${spec.stream.source}` : parts.train.describe,
     steps,
-    sink: spec.stream ? [{ op: 'learnOnline', settings: { window: spec.stream.window, checkpointEvery: spec.stream.checkpointEvery }, kernels: model.kernels.learn }] : model.trainGraph(spec.train),
+    sink: spec.stream
+      ? [{ op: 'learnOnline', settings: { window: spec.stream.window, checkpointEvery: spec.stream.checkpointEvery }, kernels: model.kernels.learn }]
+      : model.trainGraph(spec.train, fused && { op: 'normalize', settings: { range: fused.range, into: 'trainStep' }, kernels: [] }),
     partition: parts.train,
+    fused,
   };
   const evaluations = spec.evaluate.map((e) => {
     const partition = parts[e.partition];
     if (!partition) throw new UsageError(`evaluation '${e.name}' uses the '${e.partition}' partition, but the data section defines none`);
     const branch = [...steps, ...stepNodes(e.steps, ctx, `evaluate:${e.name}`)];
     const noise = fusableNoise(branch, model);
-    if (!noise) return { name: e.name, partition, source: partition.describe, steps: branch, sink: predict };
+    const normalize = model.predictNormalized && branch.at(-1)?.op === 'normalize' ? normalizeRange(branch.at(-1)!) : undefined;
+    if (!noise && !normalize) return { name: e.name, partition, source: partition.describe, steps: branch, sink: predict };
     const { operator: _applied, ...described } = branch.at(-1)!;
     const fused: GraphNode = { ...described, settings: { ...described.settings, into: 'predict' } };
-    return { name: e.name, partition, source: partition.describe, steps: branch.slice(0, -1), sink: [fused, ...predict], noise };
+    return { name: e.name, partition, source: partition.describe, steps: branch.slice(0, -1), sink: [fused, ...predict], noise, normalize };
   });
   return {
     train,
@@ -70,9 +91,24 @@ function fusableNoise(branch: StepNode[], model: PipelineModel): Pm1Noise | unde
   return { kind: 'pm1', seed: last.settings.seed as number };
 }
 
+/**
+ * The normalize step that ends a training branch when the model's steps can apply it: the data
+ * are then collected as the steps before it leave them (raw bytes stay bytes, a quarter of their
+ * float32 size) and each minibatch is normalized as the step reads it, to the same values.
+ */
+function fusableNormalize(steps: StepNode[], model: PipelineModel): FusedNormalize | undefined {
+  const last = steps.at(-1);
+  if (!model.fusesNormalize || last?.op !== 'normalize') return undefined;
+  return { before: steps.slice(0, -1), range: normalizeRange(last) };
+}
+
+function normalizeRange(node: StepNode): [number, number] {
+  return (node.settings.range as [number, number] | undefined) ?? [-1, 1];
+}
+
 /** The graph as text, one line per branch: `source → op(settings) [kernels] → …`. */
 export function renderGraph(graph: PipelineGraph): string[] {
-  const chain = (b: GraphBranch) => [b.source, ...[...b.steps, ...b.sink].map(renderNode)].join(' → ');
+  const chain = (b: GraphBranch & { fused?: FusedNormalize }) => [b.source, ...[...(b.fused?.before ?? b.steps), ...b.sink].map(renderNode)].join(' → ');
   return [`  train: ${chain(graph.train)}`, ...graph.evaluations.map((e) => `  evaluate ${e.name}: ${chain(e)}`)];
 }
 

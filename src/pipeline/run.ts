@@ -85,9 +85,14 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   const noteShape = (b: RecordBatch) => (shape ??= features(b).shape);
   const graph = pipelineGraph(spec, ctx, model, partitions);
   const test = partitions.test;
+  // The learning curve's test error: the training branch's steps on the test partition (a fused normalize step applied by the model).
+  const fusedTrain = graph.train.fused;
   const testError = test
     ? async (m: Classifier) => {
-        const e = await lastValueFrom(graph.open({ ...graph.train, partition: test }).pipe(evaluate(m)));
+        // A model that fuses the step scores its current state (the classifier `m`) through predictNormalized.
+        const range = model.predictNormalized && fusedTrain?.range;
+        const predictor: Classifier = range ? { classes: m.classes, predict: (b) => model.predictNormalized!(b, range) } : m;
+        const e = await lastValueFrom(graph.open({ ...graph.train, steps: range ? fusedTrain.before : graph.train.steps, partition: test }).pipe(evaluate(predictor)));
         return 1 - e.accuracy;
       }
     : undefined;
@@ -149,13 +154,15 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
       source = fromStream.batches;
       finish = fromStream.finish;
     }
-    const trainStream = graph.open(graph.train, source).pipe(tap(noteShape));
+    // With a fused normalize step the data are collected before it (bytes stay bytes) and the model's steps apply it.
+    const fused = graph.train.fused;
+    const trainStream = graph.open(fused ? { ...graph.train, steps: fused.before } : graph.train, source).pipe(tap(noteShape));
     if (opts.resume && !model.resumable)
       throw new UsageError(`${model.kind} keeps no training checkpoint (it retrains in seconds): --resume continues online runs and dense-am or competing-units training`);
     const resume = opts.resume ? resumeCheckpoint(opts.outDir, model.kind) : undefined;
     const plotEvery = spec.outputs.plots ? spec.outputs.plotEvery : undefined;
     try {
-      outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume, plotEvery });
+      outcome = await model.train(trainStream, { schedule: spec.train, workers, reporter, testError, outDir: opts.outDir, resume, plotEvery, normalize: fused?.range });
     } catch (err) {
       const counts = await finish?.();
       if (!counts || counts.used_for_training !== 0) throw err;
@@ -175,8 +182,13 @@ export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {})
   t = performance.now();
   const learned = !failure && outcome.samples > 0;
   for (const ev of interrupted || !learned ? [] : graph.evaluations) {
-    const noise = ev.noise;
-    const predictor: Classifier = noise && model.predictWithNoise ? { classes: model.classes, predict: (b) => model.predictWithNoise!(b, noise) } : model;
+    const { noise, normalize } = ev;
+    const predictor: Classifier =
+      noise && model.predictWithNoise
+        ? { classes: model.classes, predict: (b) => model.predictWithNoise!(b, noise) }
+        : normalize && model.predictNormalized
+          ? { classes: model.classes, predict: (b) => model.predictNormalized!(b, normalize) }
+          : model;
     evaluations[ev.name] = await scoreStream(graph.open(ev), predictor, ev.partition.size, `evaluate ${ev.name}`, reporter);
   }
   lap('evaluate', t);

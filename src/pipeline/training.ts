@@ -47,6 +47,8 @@ export interface TrainContext {
   resume?: Checkpoint;
   /** Redraw figures during training at most every this many seconds (0: every epoch); none when absent. */
   plotEvery?: number;
+  /** The pipeline's trailing normalize step, fused into the training steps (the stream arrives without it; see `PipelineModel.fusesNormalize`). */
+  normalize?: [number, number];
 }
 
 /** What online learning needs from a model (see `stream/onlineLearner.ts`). */
@@ -73,10 +75,14 @@ export interface PipelineModel extends Classifier {
   /** True when batch training writes a checkpoint that `--resume` continues. */
   readonly resumable?: boolean;
   route?(): OperatorFunction<RecordBatch, RecordBatch>;
+  /** Present when the model predicts on normalized samples without materialising them (an evaluation's trailing normalize step). */
+  predictNormalized?(batch: RecordBatch, range: [number, number]): Promise<Int32Array>;
   /** Present when the model predicts on ±1-noisy samples without materialising them (an evaluation's trailing addNoise pm1 step). */
   predictWithNoise?(batch: RecordBatch, noise: Pm1Noise): Promise<Int32Array>;
-  /** The nodes of the model's batch-training graph, as the run executes them (for the pipeline graph). */
-  trainGraph(train: ResolvedPipeline['train']): GraphNode[];
+  /** True when its batch training applies a trailing normalize step itself, per minibatch (`TrainContext.normalize`). */
+  readonly fusesNormalize?: boolean;
+  /** The nodes of the model's batch-training graph, as the run executes them (for the pipeline graph); `normalize`: the fused step's node. */
+  trainGraph(train: ResolvedPipeline['train'], normalize?: GraphNode): GraphNode[];
   /** Kernels that prediction and online learning call. */
   readonly kernels: { predict: KernelName[]; learn: KernelName[] };
   train(source: Observable<RecordBatch>, ctx: TrainContext): Promise<TrainOutcome>;
@@ -96,11 +102,17 @@ export function curveEpochsFor(setting: 'auto' | 'off' | number[], maxEpochs: nu
 }
 
 /** The epoch-trainer graph of dense-am and competing-units: the data replayed per epoch in seeded order, minibatches, one step each. */
-export function epochGraph(train: ResolvedPipeline['train'], seed: number, kernels: KernelName[], opts: { wholeBatches?: boolean; workers?: number | 'auto' } = {}): GraphNode[] {
+export function epochGraph(
+  train: ResolvedPipeline['train'],
+  seed: number,
+  kernels: KernelName[],
+  opts: { wholeBatches?: boolean; workers?: number | 'auto'; normalize?: GraphNode } = {},
+): GraphNode[] {
   return [
     { op: 'collect', settings: {}, kernels: [] },
     { op: 'epochSource', settings: { seed, epochs: train.epochs, chunk: train.batchSize, ...(opts.wholeBatches ? { wholeBatches: train.batchSize } : {}) }, kernels: [] },
     { op: 'minibatch', settings: { size: train.batchSize }, kernels: [] },
+    ...(opts.normalize ? [opts.normalize] : []),
     { op: 'trainStep', settings: { workers: opts.workers ?? train.workers }, kernels },
   ];
 }

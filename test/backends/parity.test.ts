@@ -24,6 +24,7 @@ import { features } from '../../src/data/batch.js';
 import { arraysSource, selectRows } from '../../src/io/labelledArrays.js';
 import { loadMnist } from '../../src/io/node/mnist.js';
 import { addNoise } from '../../src/operators/addNoise.js';
+import { normalizedBytes } from '../../src/operators/normalize.js';
 import { createLshRouter } from '../../src/operators/lshHash.js';
 import { Rng } from '../../src/util/random.js';
 import { mnistRows } from '../helpers/mnist.js';
@@ -79,6 +80,13 @@ async function denseAmArgs() {
   model.initialize(784);
   return { cpu, args: { xi: model.memories(), x, rows: B, width: 784, classes: 10, memories: 100, power: 20, temperature: 540, targets, lossPower: 30 } };
 }
+
+/** The same batch as raw bytes with the value of each byte (a fused normalize step): must give the same bits as its floats on any backend. */
+const asBytes = <T extends { x: Float32Array | Uint8Array; rows: number }>(args: T): T => ({
+  ...args,
+  x: Uint8Array.from(digits.x.subarray(0, args.rows * 784)),
+  byteValues: normalizedBytes([0, 255], [-1, 1]),
+});
 
 /** One parity check per kernel: `run` is the backend under test, `exact` its bit-identity claim. */
 const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: () => Promise<unknown>) => Promise<void>> = {
@@ -171,6 +179,7 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     const want = await cpu.run('denseAmActivations', args);
     await activate();
     const got = await run.run('denseAmActivations', args);
+    expect(firstDifference(await run.run('denseAmActivations', asBytes(args)), got)).toBe(-1);
     if (exact) expect(firstDifference(got, want)).toBe(-1);
     else expect(relativeError(got, want)).toBeLessThan(1e-4);
   },
@@ -179,6 +188,9 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
     const want = await cpu.run('denseAmGradient', args);
     await activate();
     const got = await run.run('denseAmGradient', args);
+    const fromBytes = await run.run('denseAmGradient', asBytes(args));
+    expect(firstDifference(fromBytes.direction, got.direction)).toBe(-1);
+    expect(firstDifference(fromBytes.activations, got.activations)).toBe(-1);
     if (exact) expect(firstDifference(got.direction, want.direction)).toBe(-1);
     expect(relativeError(got.activations, want.activations)).toBeLessThan(1e-4);
     expect(relativeError(got.direction, want.direction)).toBeLessThan(1e-4);

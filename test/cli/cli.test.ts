@@ -70,6 +70,12 @@ describe('amem-flow CLI', () => {
     // Not routed first: the noisy samples are routed, so the step runs on its own.
     const unrouted = await cli('describe', 'pipelines/sharded-mnist.ts', '--set', 'evaluate=[{"name":"noisy","partition":"test","steps":[{"op":"addNoise","kind":"pm1"}]}]', '--set', 'expect={}');
     expect(unrouted.stdout).toMatch(/evaluate noisy: mnist test \(10000 samples\) → addNoise\(kind=pm1 seed=\d+\) \[pm1Noise\] → predict \[lshCodes, nearestPrototypes\]/);
+    // The Dense AM reads bytes: its normalize step runs inside the training step and the prediction (no float32 copy of the data).
+    const dense = await cli('describe', 'pipelines/dense-am-mnist.ts');
+    expect(dense.stdout).toMatch(
+      /train: mnist train \(60000 samples\) → collect → epochSource\(.*\) → minibatch\(size=1000\) → normalize\(range=\[-1,1\] into=trainStep\) → trainStep\(workers=auto\) \[denseAmGradient\]/,
+    );
+    expect(dense.stdout).toMatch(/evaluate test: mnist test \(10000 samples\) → normalize\(range=\[-1,1\] into=predict\) → predict \[denseAmActivations\]/);
   });
 
   it('lists backends: cpu and wasm available (wasm for auto), webgpu on the software adapter but never auto, gpu unavailable with the reason', async () => {

@@ -104,6 +104,26 @@ describe('dense-am training', () => {
     expect(errors.at(-1)!).toBeLessThan(errors[0]);
   });
 
+  it('trains on raw bytes with a fused normalize step to the same model as on normalized floats, on one thread and two', async () => {
+    const tr = loadMnist('train');
+    const rows = Int32Array.from({ length: 3000 }, (_, i) => i);
+    const raw = makeSampleBatch({ ids: rows, x: tr.x.subarray(0, 3000 * N), y: tr.y.subarray(0, 3000), info: { shape: [28, 28], range: [0, 255], encoding: 'raw' } });
+    const scaled = (await lastValueFrom(of(raw).pipe(normalize({ range: [-1, 1] }))))!;
+    const ten = () => defaultDenseAmSettings({ classes: 10, seed: 7, memories: 20, learningRate: 0.1 });
+    const floats = new DenseAmModel(ten(), backend);
+    await floats.fit(scaled, { epochs: 2, batchSize: 100, workers: 1 });
+    for (const workers of [1, 2]) {
+      const bytes = new DenseAmModel(ten(), backend);
+      await bytes.fit(raw, { epochs: 2, batchSize: 100, workers, normalize: [-1, 1] });
+      expect(firstDifference(bytes.memories(), floats.memories())).toBe(-1);
+      expect(Array.from(await bytes.predict(raw, { normalize: [-1, 1] }))).toEqual(Array.from(await floats.predict(scaled)));
+    }
+    // The fused step maps to the range the model expects, or says what to change.
+    await expect(new DenseAmModel(ten(), backend).fit(raw, { epochs: 1, batchSize: 100, normalize: [0, 1] })).rejects.toThrow(
+      /the normalize step maps features to \[0, 1\]; the Dense AM expects \[-1, 1\]/,
+    );
+  });
+
   it('checkpoints and resumes to the same model as an uninterrupted run', async () => {
     const straight = new DenseAmModel(settings(), backend);
     await straight.fit(batchOf(data), { epochs: 3, batchSize: 500 });

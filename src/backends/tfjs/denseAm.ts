@@ -4,9 +4,10 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import { directionLogScale } from '../denseAm.js';
+import { floatFeatures } from '../transpose.js';
 import { engineOf, type DenseAmArgs, type DenseAmGradient, type DenseAmGradientArgs, type KernelContext, type TensorOps } from '../kernel.js';
 
-const tensors = (tf: TensorOps, a: DenseAmArgs) => ({ xi: tf.tensor2d(a.xi, [a.memories, a.width + a.classes]), x: tf.tensor2d(a.x, [a.rows, a.width]) });
+const tensors = (tf: TensorOps, a: DenseAmArgs) => ({ xi: tf.tensor2d(a.xi, [a.memories, a.width + a.classes]), x: tf.tensor2d(floatFeatures(a.x, a.byteValues), [a.rows, a.width]) });
 
 /** Device `denseAmActivations`: the class activations of a batch as tfjs ops. */
 export async function denseAmActivations(args: DenseAmArgs, ctx: KernelContext): Promise<Float32Array> {

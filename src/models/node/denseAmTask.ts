@@ -10,8 +10,10 @@ import { targets, type DenseAmPart } from '../denseAmMath.js';
 /** One part of a minibatch. */
 export interface DenseAmTask {
   backend: BackendName;
-  /** The part's features, rows × width float32 at the start of a shared buffer. */
+  /** The part's features, rows × width at the start of a shared buffer: float32, or bytes with `byteValues`. */
   x: SharedArrayBuffer;
+  /** With byte features: the value each byte stands for (a fused normalize step). */
+  byteValues?: Float32Array;
   width: number;
   labels: Int32Array;
   xi: Float32Array;
@@ -32,7 +34,7 @@ export default async function run(task: DenseAmTask): Promise<DenseAmPart | unde
   const b = await backend;
   if (task.warm) return undefined;
   const rows = task.labels.length;
-  const x = new Float32Array(task.x, 0, rows * task.width);
-  const args = { xi: task.xi, x, rows, width: task.width, classes: task.classes, memories: task.memories, power: task.power, temperature: task.temperature };
+  const x = task.byteValues ? new Uint8Array(task.x, 0, rows * task.width) : new Float32Array(task.x, 0, rows * task.width);
+  const args = { xi: task.xi, x, byteValues: task.byteValues, rows, width: task.width, classes: task.classes, memories: task.memories, power: task.power, temperature: task.temperature };
   return b.run('denseAmGradient', { ...args, targets: targets(task.labels, task.classes), lossPower: task.lossPower });
 }

@@ -58,8 +58,8 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
       if (model.epoch > schedule.epochs) throw new UsageError(`the checkpoint has ${model.epoch} epochs, more than train.epochs = ${schedule.epochs}; raise --epochs to continue`);
       return restoredCurve;
     },
-    async train(data, count, { schedule, workers }, onEpoch) {
-      await model.fit(data, { epochs: count, batchSize: schedule.batchSize, workers, onEpoch });
+    async train(data, count, { schedule, workers, normalize }, onEpoch) {
+      await model.fit(data, { epochs: count, batchSize: schedule.batchSize, workers, normalize, onEpoch });
     },
     row: (e, _data, seconds) => ({ epoch: e.epoch, train_error: e.trainError, seconds }),
     progress: (e, last) => `train error ${(100 * e.trainError).toFixed(2)}%${last?.test_error === undefined ? '' : `, test error ${(100 * last.test_error).toFixed(2)}%`}`,
@@ -95,12 +95,14 @@ export function denseAmAdapter(initial: DenseAmModel, figureColumns?: number): P
     classes: model.classes,
     resumable: true,
     kernels: { predict: ['denseAmActivations'], learn: ['denseAmGradient'] },
-    trainGraph: (train) => epochGraph(train, model.settings.seed, ['denseAmGradient']),
+    fusesNormalize: true,
+    trainGraph: (train, normalize) => epochGraph(train, model.settings.seed, ['denseAmGradient'], { normalize }),
     dataParallel: () =>
       denseAmParallel(model, (m) => {
         model = m;
       }),
     predict: (batch) => model.predict(batch),
+    predictNormalized: (batch, range) => model.predict(batch, { normalize: range }),
     save: (path) => saveCheckpoint(path, checkpoint()),
     figures,
     online: {
