@@ -55,6 +55,11 @@ export interface BackendDefinition {
    * cannot run here, or (with `auto`) when what it found is slower than the next backend.
    */
   load(opts?: { auto?: boolean }): Promise<TensorOps>;
+  /**
+   * Present when the backend's own kernels run without its tensor engine: checks that they can run
+   * here (throws `BackendUnavailable`), so that `load` may wait until a tensor op is needed.
+   */
+  check?(): void;
 }
 
 /** Thrown when a backend cannot run on this machine; `reason` says why and how to fix it. */

@@ -5,9 +5,9 @@
  * when that backend is asked for, so heavy optional packages load on demand.
  */
 import { BACKEND_NAMES, BackendUnavailable, type Backend, type BackendDefinition, type BackendName } from './backend.js';
-import type { KernelContext, KernelName } from './kernel.js';
+import type { KernelContext, KernelName, TensorOps } from './kernel.js';
 import { loadKernelModule, markKernelModuleLoaded } from './kernelModules.js';
-import { gapsOf, getKernel } from './registry.js';
+import { gapsOf, kernelConfig } from './registry.js';
 import { UsageError } from '../util/errors.js';
 
 /** Whether a backend can run here, and why not. */
@@ -23,12 +23,23 @@ export interface BackendStatus {
   gaps: Partial<Record<KernelName, string>>;
 }
 
+/** Options of `createBackend`. */
+export interface CreateBackendOptions {
+  /**
+   * `on-demand`: a backend whose own kernels run without its tensor engine (wasm) loads tfjs only
+   * when a kernel or `activate()` first needs it (until then `backend.tf` throws, saying to call
+   * `activate()`). Default `eager`: the engine is loaded and current on return.
+   */
+  engine?: 'eager' | 'on-demand';
+}
+
 /** Creates the named backend and makes its engine current; `auto` takes the fastest available. */
-export async function createBackend(name: BackendName | 'auto'): Promise<Backend> {
+export async function createBackend(name: BackendName | 'auto', opts: CreateBackendOptions = {}): Promise<Backend> {
+  const onDemand = opts.engine === 'on-demand';
   if (name === 'auto') {
     for (const candidate of BACKEND_NAMES) {
       try {
-        return await load(candidate, true);
+        return await load(candidate, true, onDemand);
       } catch (err) {
         if (!(err instanceof BackendUnavailable)) throw err;
       }
@@ -36,7 +47,7 @@ export async function createBackend(name: BackendName | 'auto'): Promise<Backend
     throw new UsageError('no backend is available; run amem-flow backends to see why');
   }
   try {
-    return await load(name);
+    return await load(name, false, onDemand);
   } catch (err) {
     if (!(err instanceof BackendUnavailable)) throw err;
     const others = (await listBackends()).filter((b) => b.available).map((b) => b.name);
@@ -66,11 +77,15 @@ async function definition(name: BackendName): Promise<BackendDefinition> {
   return ((await import(/* @vite-ignore */ path)) as { default: BackendDefinition }).default;
 }
 
-async function load(name: BackendName, auto = false): Promise<Backend> {
+async function load(name: BackendName, auto = false, onDemand = false): Promise<Backend> {
   const def = await definition(name);
-  const engine = await def.load({ auto });
+  let engine: TensorOps | undefined;
+  let loading: Promise<TensorOps> | undefined;
+  const ensure = (): Promise<TensorOps> => (loading ??= def.load({ auto }).then((e) => (engine = e)));
+  if (onDemand && def.check) def.check();
+  else await ensure();
   await loadKernelModule(name);
-  const current = (): string | null => engine.engine().backendName as string | null;
+  const current = (): string | null => (engine ? (engine.engine().backendName as string | null) : null);
   const backend: Backend = {
     name,
     description: def.description,
@@ -79,20 +94,24 @@ async function load(name: BackendName, auto = false): Promise<Backend> {
     workerKernels: def.workerKernels,
     gaps: gapsOf(name),
     get tf() {
+      if (!engine) throw new Error(`backend '${name}': its tensor engine loads when first needed; call 'await backend.activate()' before using backend.tf`);
       if (current() !== def.tfjsBackend) {
         throw new Error(`backend '${name}': tfjs's current engine is '${current()}', not '${def.tfjsBackend}'; call 'await backend.activate()' before using this backend`);
       }
       return engine;
     },
     async activate() {
-      if (current() !== def.tfjsBackend && !(await engine.setBackend(def.tfjsBackend))) throw new Error(`backend '${name}': tfjs could not make '${def.tfjsBackend}' current again`);
-      return engine;
+      const e = await ensure();
+      if (current() !== def.tfjsBackend && !(await e.setBackend(def.tfjsBackend))) throw new Error(`backend '${name}': tfjs could not make '${def.tfjsBackend}' current again`);
+      return e;
     },
     run(kernel, args) {
-      return getKernel(kernel, name)(args, ctx);
+      const config = kernelConfig(kernel, name);
+      if (config.tensors && !engine) return backend.activate().then(() => config.kernelFunc(args, ctx));
+      return config.kernelFunc(args, ctx);
     },
     dispose() {
-      if (current() === def.tfjsBackend) engine.disposeVariables();
+      if (engine && current() === def.tfjsBackend) engine.disposeVariables();
     },
   };
   const ctx: KernelContext = {

@@ -278,6 +278,8 @@ export interface KernelConfig<K extends KernelName> {
   gap?: string;
   /** Set when the results are bit-identical to the cpu reference's for every input (the parity suite holds it to that). */
   bitIdentical?: boolean;
+  /** Set when the kernel runs tfjs ops: a backend whose engine loads on demand loads it before the first call. */
+  tensors?: boolean;
 }
 
 /** The tensor engine a kernel needs; throws when the kernel runs where there is none (a worker thread without tfjs). */

@@ -23,12 +23,17 @@ export function registerKernels(configs: readonly AnyKernelConfig[]): void {
 
 /** The registered implementation; throws when the backend has none for this kernel. */
 export function getKernel<K extends KernelName>(kernelName: K, backendName: string): KernelFunc<K> {
+  return kernelConfig(kernelName, backendName).kernelFunc;
+}
+
+/** The registration of a kernel for a backend; throws, listing what is registered, when there is none. */
+export function kernelConfig<K extends KernelName>(kernelName: K, backendName: string): KernelConfig<K> {
   const config = registry.get(key(kernelName, backendName));
   if (!config) {
     const have = kernelsFor(backendName).map((c) => c.kernelName);
     throw new Error(`kernel '${kernelName}' is not registered for backend '${backendName}' (registered: ${have.join(', ') || 'none'})`);
   }
-  return config.kernelFunc as unknown as KernelFunc<K>;
+  return config as unknown as KernelConfig<K>;
 }
 
 /** Every kernel registered for a backend, in catalog order. */

@@ -238,10 +238,10 @@ export class DenseAmModel implements Model<DenseAmStep> {
    * the asynchronous dense update. Returns the label states (rows × classes, ±1) and the class:
    * the single unit at +1, or −1 when none or several are.
    */
-  complete(batch: RecordBatch, maxSweeps = 10): Promise<CompletedLabels> {
+  async complete(batch: RecordBatch, maxSweeps = 10): Promise<CompletedLabels> {
     const { x, rows } = this.inputs(batch, 'dense-am complete', false);
     const width = this.ensure(x.length / rows);
-    return completeLabels(this.backend.tf, this.xi!, x, rows, { width, classes: this.classes, memories: this.settings.memories, power: this.settings.power, maxSweeps });
+    return completeLabels(await this.backend.activate(), this.xi!, x, rows, { width, classes: this.classes, memories: this.settings.memories, power: this.settings.power, maxSweeps });
   }
 
   /** The memories, row-major K × (width + classes). */

@@ -57,7 +57,7 @@ export class ModernHopfield {
     if (probes.length !== rows * this.width) throw new DataError(`modern: ${probes.length} probe values do not make ${rows} probes of ${this.width} units`);
     const { count: P, width: N } = this;
     const { beta, tolerance, maxSteps } = this.settings;
-    const tf = this.backend.tf;
+    const tf = await this.backend.activate();
     const Xt = tf.tensor2d(asFloat32(this.X), [P, N]);
     const results: RecallResult[] = [];
     try {

@@ -50,7 +50,7 @@ export async function fitReadout(backend: Backend, currents: Matrix, labels: Int
   const F = H + 1;
   const gram = new Float64Array(F * F);
   const xty = new Float64Array(F * classes);
-  const tf = backend.tf;
+  const tf = await backend.activate();
   for (let at = 0; at < currents.rows; at += CHUNK) {
     const n = Math.min(CHUNK, currents.rows - at);
     const phi = features(currents.values.subarray(at * H, (at + n) * H), n, H, scale, settings);

@@ -68,7 +68,8 @@ export interface RunResult {
 export async function runPipeline(spec: ResolvedPipeline, opts: RunOptions = {}): Promise<RunResult> {
   const reporter = opts.reporter ?? silentReporter;
   const started = performance.now();
-  const backend = await createBackend(opts.backend ?? 'auto');
+  // tfjs loads only if the model's kernels need tensor ops (the sharded and Hopfield models run without it).
+  const backend = await createBackend(opts.backend ?? 'auto', { engine: 'on-demand' });
   reporter.record?.({ kind: 'backend', name: backend.name });
   const timings: Record<string, number> = {};
   const lap = (phase: string, since: number) => (timings[`${phase}_s`] = round((performance.now() - since) / 1000));

@@ -58,4 +58,19 @@ describe('tensor engines', () => {
     await wasm.activate();
     expect(wasm.tf.getBackend()).toBe('wasm');
   });
+
+  it('load on demand: the own kernels run at once without one, a tensor kernel loads it first', async () => {
+    await createBackend('cpu'); // another engine current, as in a process where tfjs-wasm was never set up
+    const wasm = await createBackend('wasm', { engine: 'on-demand' });
+    expect(() => wasm.tf).toThrow(/backend 'wasm': its tensor engine loads when first needed; call 'await backend.activate\(\)'/);
+    const codes = wasm.run('lshCodes', { x: new Float32Array([1, -1]), rows: 1, width: 2, planes: new Float32Array([1, 0]), bits: 1 });
+    expect(codes instanceof Promise).toBe(false);
+    expect(() => wasm.tf).toThrow(/loads when first needed/);
+    const K = 2;
+    const args = { xi: new Float32Array(K * 5).fill(0.1), x: new Float32Array(3).fill(0.5), rows: 1, width: 3, classes: 2, memories: K, power: 2, temperature: 1 };
+    const activations = wasm.run('denseAmActivations', args);
+    expect(activations instanceof Promise).toBe(true);
+    expect((await activations).length).toBe(2);
+    expect(wasm.tf.getBackend()).toBe('wasm');
+  });
 });

@@ -4,8 +4,6 @@
  * kernels. tfjs's wasm backend is single-threaded in Node, so parallel work (shards) goes to
  * worker threads, each with its own module instance.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailable, type BackendDefinition } from '../backend.js';
 import { wasmModule } from './module.js';
 
@@ -15,12 +13,18 @@ const wasm: BackendDefinition = {
   tfjsBackend: 'wasm',
   threadable: true,
   workerKernels: 'wasm',
-  async load() {
+  check() {
     try {
       wasmModule();
     } catch (err) {
       throw new BackendUnavailable('wasm', (err as Error).message);
     }
+  },
+  async load() {
+    this.check!();
+    // tfjs (~25 MB of code) loads here, when its ops are first needed: the fused kernels run without it.
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-wasm');
     tf.env().set('PROD', true);
     if (!(await tf.setBackend('wasm'))) throw new BackendUnavailable('wasm', 'tfjs could not initialise its wasm backend (is @tensorflow/tfjs-backend-wasm installed?)');
     return tf;

@@ -7,5 +7,6 @@ import { denseAmCore } from '../denseAmCore.js';
 export const denseAmActivationsConfig: KernelConfig<'denseAmActivations'> = {
   kernelName: 'denseAmActivations',
   backendName: 'cpu',
+  tensors: true,
   kernelFunc: (args, ctx) => hostDenseAmActivations(engineOf(ctx, 'denseAmActivations'), denseAmCore, args),
 };

@@ -7,5 +7,6 @@ import { denseAmCore } from '../denseAmCore.js';
 export const denseAmGradientConfig: KernelConfig<'denseAmGradient'> = {
   kernelName: 'denseAmGradient',
   backendName: 'wasm',
+  tensors: true,
   kernelFunc: (args, ctx) => hostDenseAmGradient(engineOf(ctx, 'denseAmGradient'), denseAmCore, args),
 };
