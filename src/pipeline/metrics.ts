@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { atomicWriteFile } from '../io/node/atomicWrite.js';
+import { peakRssBytes } from '../util/node/peakMemory.js';
 import { VERSION } from './version.js';
 import type { EpochRow } from './training.js';
 import type { Gates, ResolvedPipeline } from './spec.js';
@@ -79,7 +80,7 @@ export function sealMetrics(
   outDir?: string,
   settingsChanged = false,
 ): { metrics: Metrics; gates: GateResult[]; file?: string } {
-  const metrics: Metrics = { ...partial, gates: [], memory: { peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }, versions: { amem_flow: VERSION, node: process.version } };
+  const metrics: Metrics = { ...partial, gates: [], memory: { peak_rss_mb: Math.round(peakRssBytes() / 2 ** 20) }, versions: { amem_flow: VERSION, node: process.version } };
   const gates = checkGates(metrics, expect, settingsChanged);
   metrics.gates = gates;
   if (!outDir) return { metrics, gates };
