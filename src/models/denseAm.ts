@@ -30,8 +30,7 @@ import { completeLabels, type CompletedLabels } from './denseRecall.js';
 import { trainEpochs, trainingBatch, type TrainingData } from './epochTrainer.js';
 import { checkedInputs, checkFused, fusedInputs, type FusedInputs } from './inputs.js';
 import type { Model } from './model.js';
-import type { PartWorker } from '../parallel/node/partWorker.js';
-import type { DenseAmTask } from './node/denseAmTask.js';
+import type { DenseAmWorker } from './node/denseAmWorkers.js';
 
 export { defaultDenseAmSettings, type DenseAmSettings } from './denseAmSettings.js';
 
@@ -74,7 +73,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
   private xi: Float32Array | undefined;
   private state: Momentum | undefined;
   private widthState: number | undefined;
-  private workers: PartWorker<DenseAmTask, DenseAmPart> | undefined;
+  private workers: DenseAmWorker | undefined;
   private directionScratch: Float32Array | undefined;
 
   constructor(
@@ -132,12 +131,13 @@ export class DenseAmModel implements Model<DenseAmStep> {
   private async learnParallel(x: Float32Array | Uint8Array, y: Int32Array, [from, to]: [number, number], byteValues?: Float32Array): Promise<DenseAmStep> {
     const epoch = this.epoch;
     const D = this.ensure(x.length / y.length);
-    this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers();
+    this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers(this.backend.name);
+    // The worker reads the memories where they are: in shared memory while it is used (they change only after both halves are done).
+    if (!(this.xi!.buffer instanceof SharedArrayBuffer)) this.xi = sharedCopy(this.xi!);
     const { memories, power, lossPower } = this.settings;
-    const task = {
-      backend: this.backend.name,
+    const half = {
       width: D,
-      labels: y.slice(from, to),
+      labels: y.subarray(from, to),
       xi: this.xi!,
       classes: this.classes,
       memories,
@@ -146,7 +146,7 @@ export class DenseAmModel implements Model<DenseAmStep> {
       temperature: this.temperatureAt(epoch),
       byteValues,
     };
-    const remote = this.workers.run(x.subarray(from * D, to * D), task);
+    const remote = this.workers.run(x.subarray(from * D, to * D), half);
     const local = await this.halfGradient(x, y, D, [0, from], epoch, byteValues);
     return report(y, this.update([local, await remote], y.length, epoch));
   }
@@ -154,8 +154,8 @@ export class DenseAmModel implements Model<DenseAmStep> {
   /** Starts the worker thread before training when steps will use one, and waits until it has loaded its kernels. */
   async prepare(opts: StepOptions): Promise<void> {
     if (!((opts.workers ?? 1) > 1 && this.backend.threadable)) return;
-    this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers();
-    await this.workers.warm({ backend: this.backend.name });
+    this.workers ??= (await import('./node/denseAmWorkers.js')).denseAmWorkers(this.backend.name);
+    await this.workers.warm();
   }
 
   /** Closes an epoch of `trainEpochs`. */
@@ -315,6 +315,13 @@ function report(y: Int32Array, predictions: Int32Array): DenseAmStep {
   let correct = 0;
   for (let i = 0; i < y.length; i++) if (predictions[i] === y[i]) correct++;
   return { rows: y.length, correct, predictions };
+}
+
+/** A copy of `values` in shared memory. */
+function sharedCopy(values: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(values.byteLength));
+  out.set(values);
+  return out;
 }
 
 /** Stops training when a step produced NaN or ±Inf (the float32 rescaling should make that impossible). */

@@ -36,10 +36,13 @@ export function siblingModule(relative: string, from: string): URL {
   return new URL(`${relative}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
 }
 
+/** The worker entry that loads a module named by `workerData.entry` (through tsx when it is TypeScript). */
+export const WORKER_BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
+
 /** Starts `threads` worker threads running the task module at `entry`. */
 export function createWorkerPool(threads: number, entry: URL): WorkerPool {
   const pool = new Piscina({
-    filename: new URL('./bootstrap.mjs', import.meta.url).href,
+    filename: WORKER_BOOTSTRAP.href,
     workerData: { entry: entry.href },
     minThreads: threads,
     maxThreads: threads,
