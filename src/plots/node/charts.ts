@@ -1,7 +1,8 @@
 /**
  * Figures as PNG files: the Vega-Lite specs of `specs.ts` rendered to SVG by Vega (no canvas
- * needed in Node) and rasterised by resvg with the system fonts. Each PNG gets its spec, with the
- * data, beside it as `<name>.vl.json` (open it in a notebook or the Vega editor).
+ * needed in Node), or memory grids laid out by `memorySvg.ts` (Vega is not loaded for them), and
+ * rasterised by resvg with the system fonts. Each PNG gets its spec, with the data, beside it as
+ * `<name>.vl.json` (open it in a notebook or the Vega editor).
  *
  * - `lineChart`: learning curves (error per epoch per series), like the seeds' matplotlib plots.
  * - `memoryFigure`: memories as a grid of tiles on a blue–white–red scale symmetric around 0 with
@@ -12,9 +13,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { imageGrid, type ImageGridOptions } from '../imageGrid.js';
+import { memorySvg } from '../memorySvg.js';
 import { lineChartSpec, memorySpec, type GridAxis, type LineChartOptions, type SeriesPoint } from '../specs.js';
 
 /** A rendered figure and the Vega-Lite spec (with data) it was rendered from. */
@@ -32,10 +33,18 @@ export function saveFigure(path: string, figure: Figure): string {
 
 /** Renders a Vega-Lite spec as PNG bytes (`scale`× zoom: 2 for sharp text on small charts). */
 async function renderPng(spec: TopLevelSpec, scale = 2): Promise<Uint8Array> {
+  // Loaded here, not with the module: a run that draws only memory grids never needs them.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  return new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: 'white' }).render().asPng();
+  return svgToPng(svg, scale);
+}
+
+/** Rasterises an SVG document at `scale`× zoom on white. */
+function svgToPng(svg: string, scale: number): Uint8Array {
+  const font = { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' };
+  return new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font, background: 'white' }).render().asPng();
 }
 
 /** A line chart of `points`, one line per series. */
@@ -71,7 +80,8 @@ export async function memoryFigure(values: ArrayLike<number>, opts: MemoryFigure
   const w = pngWidth(png);
   const h = pngHeight(png);
   const clipped = diverging && limit < max ? [`colours clipped at ±${limit.toPrecision(2)}`, `(${opts.clipPercentile}th percentile of |value|;`, `max ${max.toPrecision(2)})`] : null;
-  const spec = memorySpec(`data:image/png;base64,${Buffer.from(png).toString('base64')}`, {
+  const url = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+  const layout = {
     title: opts.title,
     width: w,
     height: h,
@@ -79,9 +89,9 @@ export async function memoryFigure(values: ArrayLike<number>, opts: MemoryFigure
     colour: diverging ? { domain: [a, 0, b], range: ['#0000ff', '#ffffff', '#ff0000'], title: clipped } : { domain: [a, b], range: ['#ffffff', '#000000'], title: null },
     x: opts.x,
     y: opts.y,
-  });
+  };
   // Wide grids (the 50 × 10 sharded-lsh prototypes) at 1×: already sharp, and a few hundred KB instead of megabytes.
-  return { png: await renderPng(spec, w > 900 ? 1 : 2), spec };
+  return { png: svgToPng(memorySvg(url, layout), w > 900 ? 1 : 2), spec: memorySpec(url, layout) };
 }
 
 /** The `p`-th percentile of |values|. */
