@@ -118,6 +118,30 @@ export interface CompetingUpdateArgs {
   keep: number;
 }
 
+/** Arguments of `competingSteps`: the competing units' learning rule over consecutive minibatches of one call. */
+export interface CompetingStepsArgs {
+  /** The weights, hidden × width, row-major: updated in place, minibatch by minibatch. */
+  w: Float32Array;
+  hidden: number;
+  width: number;
+  /** Samples, rows × width, row-major (finite): minibatches of `batchSize` consecutive rows, the last may be shorter. */
+  x: Float32Array;
+  rows: number;
+  batchSize: number;
+  /** The currents' power: I = Σ_j x_j·sign(w_j)·|w_j|^(p−1). */
+  p: number;
+  /** The ranked unit that gets the anti-Hebbian update (2 … hidden). */
+  k: number;
+  /** Anti-Hebbian strength Δ. */
+  delta: number;
+  /** Learning rate ε. */
+  rate: number;
+  /** Floor of the max-normaliser. */
+  precision: number;
+  /** Weight decay λ (0: none). */
+  weightDecay: number;
+}
+
 /** Arguments of `pm1Noise`: ±1 added to every value, keyed by (seed, sample id). */
 export interface Pm1NoiseArgs {
   /** Samples, rows × width, row-major. */
@@ -214,6 +238,14 @@ export interface KernelCatalog {
    */
   competingUpdate: { args: CompetingUpdateArgs; result: number };
   /**
+   * `competingCurrents`, the ranking and `competingUpdate` of every minibatch of a call, fused: the
+   * weights and their powers stay in the backend's memory between minibatches, only the named
+   * units' powers are recomputed. Returns the minibatches run; throws a RangeError when a current
+   * is NaN or an update is not finite, with `w` as after the last minibatch that completed. The
+   * same weights as the separate kernels, bit for bit, on every backend.
+   */
+  competingSteps: { args: CompetingStepsArgs; result: number };
+  /**
    * Recall of one ±1 probe by the classical or dense Hopfield update (asynchronous or synchronous),
    * fused: overlaps are kept up to date, O(P) per unit update. Recalled states are bit-identical on
    * every backend (integer overlaps; float64 energy gaps computed in a fixed order).
@@ -234,6 +266,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'denseAmGradient',
   'competingCurrents',
   'competingUpdate',
+  'competingSteps',
   'hopfieldRecall',
 ];
 

@@ -6,9 +6,9 @@
  * H hidden units with weights W (H × D) learn from inputs in [0, 1]: per minibatch every sample
  * drives its most active unit toward itself (Hebbian) and pushes its k-th most active unit away
  * (anti-Hebbian, strength Δ); the max-normalised update drives each unit's weights to unit
- * Lebesgue p-norm. The currents run on the backend (the `competingCurrents` kernel: sparse over
- * the inputs' zeros on cpu and wasm, a matmul on the GPUs); ranking (`competingRanks.ts`) and the
- * sparse update (`competingRule.ts`) run on the host. Training is `trainEpochs` over whole
+ * Lebesgue p-norm. The steps run on the backend (`competingStepper.ts`: the fused
+ * `competingSteps` kernel on one thread, the currents sparse over the inputs' zeros; the separate
+ * kernels per minibatch with a worker thread or on the GPUs). Training is `trainEpochs` over whole
  * minibatches; the checkpoint format is `competingCheckpoint.ts`, the worker split
  * `node/competingWorkers.ts`, the classifier with its read-out `competingClassifier.ts`.
  *
@@ -19,21 +19,19 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { Backend } from '../backends/backend.js';
+import type { KernelName } from '../backends/kernel.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import type { StepOptions } from '../operators/trainStep.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { Rng } from '../util/random.js';
 import { competingCheckpoint, readCompetingCheckpoint, COMPETING_KIND, type EpochRecord } from './competingCheckpoint.js';
-import { applyUpdate, rowNorms, UpdateScratch, writePowersT } from './competingRule.js';
-import { concatRanks, rankRows, type Ranks } from './competingRanks.js';
+import { rowNorms } from './competingRule.js';
+import { CompetingStepper } from './competingStepper.js';
 import { learningRateAt, resolveCompetingOptions, withoutAliases, type CompetingUnitsInput, type CompetingUnitsOptions } from './competingUnitsOptions.js';
 import { trainEpochs, trainingBatch, type TrainingData } from './epochTrainer.js';
 import { ConvergenceWatch, logEpoch } from './competingEpochs.js';
 import { checkedInputs } from './inputs.js';
 import { checkMatrix, isMatrix, matrixBatch, maxAbsDiff, type Matrix } from './matrix.js';
-import { sharedCopy } from '../parallel/sharedMemory.js';
-import type { PartWorker } from '../parallel/node/partWorker.js';
-import type { CompetingTask } from './node/competingTask.js';
 
 export type { EpochRecord } from './competingCheckpoint.js';
 export type { Matrix } from './matrix.js';
@@ -55,11 +53,8 @@ export class CompetingUnits {
   converged = false;
   private options: CompetingUnitsOptions;
   private w: Float32Array | undefined;
-  /** sign(W)·|W|^(p−1), transposed (width × hidden): what the currents kernel reads. */
-  private wpT: Float32Array | undefined;
   private widthState: number | undefined;
-  private readonly scratch = new UpdateScratch();
-  private workers: PartWorker<CompetingTask, Ranks> | undefined;
+  private readonly stepper: CompetingStepper;
   /** The epoch under way in `train`: its learning rate, start time and starting weights. */
   private current: { lr: number; started: number; before: Float32Array } | undefined;
   private watch: ConvergenceWatch | undefined;
@@ -69,6 +64,7 @@ export class CompetingUnits {
     readonly backend: Backend,
   ) {
     this.options = resolveCompetingOptions(options);
+    this.stepper = new CompetingStepper(backend, () => this.options);
   }
 
   /** The options with every default filled in (a copy). */
@@ -82,7 +78,7 @@ export class CompetingUnits {
     const next = resolveCompetingOptions({ ...this.options, ...own, optimizer: { ...this.options.optimizer, ...own.optimizer } });
     if (next.outputs !== this.options.outputs) this.reset();
     this.options = next;
-    if (this.w) this.refreshPowers();
+    this.stepper.reset(this.w);
     return this;
   }
 
@@ -126,6 +122,7 @@ export class CompetingUnits {
     await trainEpochs(this, data, {
       epochs,
       batchSize: o.batchSize,
+      stepRows: this.stepper.rows(o.workers),
       seed: o.randomState,
       workers: o.workers,
       wholeBatches: true,
@@ -135,9 +132,19 @@ export class CompetingUnits {
     return this;
   }
 
+  /** The kernels a training step runs with this many worker threads: the fused steps, or the currents and the update per minibatch (with a worker, or where the currents run on a device). */
+  stepKernels(workers = 1): KernelName[] {
+    return this.stepper.kernels(workers);
+  }
+
+  /** Rows per step call in `fit` with this many worker threads (whole minibatches). */
+  stepRows(workers = 1): number {
+    return this.stepper.rows(workers);
+  }
+
   /** Starts the worker thread before training when steps will use one, and waits until it has loaded its kernels. */
   async prepare(opts: StepOptions): Promise<void> {
-    if ((opts.workers ?? 1) > 1 && this.backend.threadable) await (await this.startWorkers()).warm({ kernels: this.backend.workerKernels });
+    if (this.w) await this.stepper.prepare(opts.workers ?? 1, this.w, this.widthState!);
   }
 
   /** Starts an epoch of `trainEpochs`: its learning rate, and the weights to measure its change against. */
@@ -153,36 +160,16 @@ export class CompetingUnits {
   async learn(batch: RecordBatch, opts: StepOptions = {}): Promise<{ rows: number }> {
     const { x, rows, width } = checkedInputs(batch, 'competing-units learn', { range: [0, 1], checked: opts.validated, fix: RANGE_FIX });
     this.ensure(width);
-    const lr = this.current?.lr ?? learningRateAt(this.options, this.epoch);
-    if ((opts.workers ?? 1) > 1 && this.backend.threadable) return this.learnParallel(x, rows, width, lr);
-    await this.steps(x, rows, width, lr);
+    const rate = this.current?.lr ?? learningRateAt(this.options, this.epoch);
+    await this.stepper.run({ w: this.w!, x, rows, width, rate, epoch: this.epoch + 1, workers: opts.workers ?? 1 });
     return { rows };
-  }
-
-  /** `learn` with a worker ranking each minibatch's second half. */
-  private async learnParallel(x: Float32Array, rows: number, width: number, lr: number): Promise<{ rows: number }> {
-    for (let at = 0; at < rows; at += this.options.batchSize) {
-      const n = Math.min(this.options.batchSize, rows - at);
-      const xb = x.subarray(at * width, (at + n) * width);
-      await this.update(xb, await this.rankParallel(xb, n), lr);
-    }
-    return { rows };
-  }
-
-  /** One update per minibatch of `batchSize` rows, on this thread. */
-  private async steps(x: Float32Array, rows: number, width: number, lr: number): Promise<void> {
-    for (let at = 0; at < rows; at += this.options.batchSize) {
-      const n = Math.min(this.options.batchSize, rows - at);
-      const xb = x.subarray(at * width, (at + n) * width);
-      await this.update(xb, await this.rankLocal(xb, n), lr);
-    }
   }
 
   /** One update per minibatch of `batchSize` rows of X at the current epoch's learning rate (the library's streaming call). */
   async partialFit(X: Matrix): Promise<this> {
     const x = checkMatrix(X, 'competing-units partialFit');
     this.ensure(X.cols);
-    await this.steps(x, X.rows, X.cols, learningRateAt(this.options, this.epoch));
+    await this.stepper.run({ w: this.w!, x, rows: X.rows, width: X.cols, rate: learningRateAt(this.options, this.epoch), epoch: this.epoch + 1, workers: 1 });
     return this;
   }
 
@@ -209,8 +196,7 @@ export class CompetingUnits {
   /** Stops the worker thread of parallel steps. */
   async release(): Promise<void> {
     this.current = undefined;
-    await this.workers?.close();
-    this.workers = undefined;
+    await this.stepper.release();
   }
 
   /** Hidden currents (sign(W)·|W|^(p−1))·x per sample: rows × outputs, a fresh array. */
@@ -222,7 +208,7 @@ export class CompetingUnits {
     const out = new Float32Array(X.rows * H);
     for (let at = 0; at < X.rows; at += TRANSFORM_ROWS) {
       const n = Math.min(TRANSFORM_ROWS, X.rows - at);
-      out.set(await this.currents(x.subarray(at * X.cols, (at + n) * X.cols), n), at * H);
+      out.set(await this.stepper.currents(this.w!, x.subarray(at * X.cols, (at + n) * X.cols), n, X.cols), at * H);
     }
     return { values: out, rows: X.rows, cols: H };
   }
@@ -262,57 +248,11 @@ export class CompetingUnits {
     const model = new CompetingUnits(s.options, backend);
     model.widthState = s.width;
     model.w = s.weights;
-    model.refreshPowers();
+    model.stepper.reset(model.w);
     model.epoch = s.epoch;
     model.history = s.history;
     model.converged = s.converged;
     return model;
-  }
-
-  private currents(x: Float32Array, rows: number): Float32Array | Promise<Float32Array> {
-    return this.backend.run('competingCurrents', { wT: this.wpT!, hidden: this.options.outputs, x, rows, width: this.widthState! });
-  }
-
-  /** Ranks a minibatch while a worker ranks its second half (each sample's currents do not depend on the split). */
-  private async rankParallel(xb: Float32Array, n: number): Promise<Ranks> {
-    const half = Math.ceil(n / 2);
-    if (half === n) return this.rankLocal(xb, n);
-    const workers = this.workers ?? (await this.startWorkers());
-    const { outputs: hidden, k } = this.options;
-    const D = this.widthState!;
-    const remote = workers.run(xb.subarray(half * D, n * D), { kernels: this.backend.workerKernels, width: D, rows: n - half, wT: this.wpT!.buffer as SharedArrayBuffer, hidden, k });
-    const local = rankRows(await this.currents(xb.subarray(0, half * D), half), half, hidden, k);
-    return concatRanks(local, await remote);
-  }
-
-  private async startWorkers(): Promise<PartWorker<CompetingTask, Ranks>> {
-    const workers = (await import('./node/competingWorkers.js')).competingWorkers();
-    this.workers = workers;
-    this.wpT = sharedCopy(this.wpT!);
-    return workers;
-  }
-
-  private async rankLocal(xb: Float32Array, n: number): Promise<Ranks> {
-    return rankRows(await this.currents(xb, n), n, this.options.outputs, this.options.k);
-  }
-
-  private async update(xb: Float32Array, ranks: Ranks, lr: number): Promise<void> {
-    const o = this.options;
-    const D = this.widthState!;
-    let report;
-    try {
-      report = await applyUpdate(
-        this.w!,
-        ranks,
-        { x: xb, rows: ranks.top.length, width: D, delta: o.delta, rate: lr, precision: o.precision, weightDecay: o.weightDecay },
-        (args) => this.backend.run('competingUpdate', args),
-        this.scratch,
-      );
-    } catch (err) {
-      if (err instanceof RangeError) throw new DataError(`competing-units, epoch ${this.epoch + 1}: ${err.message}`);
-      throw err;
-    }
-    writePowersT(this.w!, this.wpT!, D, o.p, o.weightDecay > 0 ? undefined : report.touched);
   }
 
   private ensure(width: number): void {
@@ -326,17 +266,12 @@ export class CompetingUnits {
     for (let i = 0; i < w.length; i++) w[i] = init.kind === 'normal' ? init.mean + init.std * rng.normal() : init.low + (init.high - init.low) * rng.float();
     this.w = w;
     this.widthState = width;
-    this.refreshPowers();
-  }
-
-  /** Recomputes sign(W)·|W|^(p−1) (transposed) for every unit. */
-  private refreshPowers(): void {
-    if (!this.wpT || this.wpT.length !== this.w!.length) this.wpT = new Float32Array(this.w!.length);
-    writePowersT(this.w!, this.wpT, this.widthState!, this.options.p);
+    this.stepper.reset(w);
   }
 
   private reset(): void {
-    this.w = this.wpT = this.widthState = undefined;
+    this.w = this.widthState = undefined;
+    this.stepper.reset(undefined);
     this.epoch = 0;
     this.history = [];
     this.converged = false;

@@ -14,6 +14,7 @@ import { collectBatch } from '../io/collect.js';
 import { epochSource } from '../operators/epochSource.js';
 import { minibatch } from '../operators/minibatch.js';
 import { trainStep, type Learner, type StepOptions } from '../operators/trainStep.js';
+import { UsageError } from '../util/errors.js';
 
 /** A model that learns in epochs: steps on minibatches, and closes each epoch. */
 export interface EpochLearner<R, E> extends Learner<R> {
@@ -36,6 +37,8 @@ export interface EpochPlan<E> {
   batchSize: number;
   /** Seed of the per-epoch shuffles. */
   seed: number;
+  /** Rows per step call, a multiple of `batchSize` (default `batchSize`): a model that takes several minibatches per call splits them itself. */
+  stepRows?: number;
   /** Worker threads a step may use. */
   workers?: number;
   /** Use only whole minibatches each epoch (the rest of the epoch's order waits for a later shuffle). */
@@ -60,8 +63,9 @@ export async function trainingBatch(data: TrainingData, who: string): Promise<Re
 export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordBatch, plan: EpochPlan<E>): Promise<E[]> {
   const summaries: E[] = [];
   const step = { workers: plan.workers, validated: plan.validated, normalize: plan.normalize };
-  // One gathered chunk per minibatch: measured fastest (larger chunks cost more in fresh memory than they save in calls).
-  const chunk = plan.batchSize;
+  // One gathered chunk per step call: per minibatch measured fastest for models that take one (larger chunks cost more in fresh memory than they save in calls).
+  const chunk = plan.stepRows ?? plan.batchSize;
+  if (!(Number.isInteger(chunk / plan.batchSize) && chunk > 0)) throw new UsageError(`trainEpochs: stepRows ${chunk} is not a multiple of batchSize ${plan.batchSize}`);
   const scratch = new Map<string, ColumnArray>();
   try {
     await model.prepare?.(step);
@@ -72,7 +76,7 @@ export async function trainEpochs<R, E>(model: EpochLearner<R, E>, data: RecordB
       // when the step before it is done, however long it takes.
       const reports = await lastValueFrom(
         range(0, Math.ceil(data.numRows / chunk)).pipe(
-          concatMap((k) => epochSource(data, { ...source, range: [k * chunk, (k + 1) * chunk] }).pipe(minibatch({ size: plan.batchSize }), trainStep(model, step))),
+          concatMap((k) => epochSource(data, { ...source, range: [k * chunk, (k + 1) * chunk] }).pipe(minibatch({ size: chunk }), trainStep(model, step))),
           toArray(),
         ),
       );

@@ -106,13 +106,16 @@ export function epochGraph(
   train: ResolvedPipeline['train'],
   seed: number,
   kernels: KernelName[],
-  opts: { wholeBatches?: boolean; workers?: number | 'auto'; normalize?: GraphNode } = {},
+  opts: { wholeBatches?: boolean; workers?: number | 'auto'; normalize?: GraphNode; stepRows?: number } = {},
 ): GraphNode[] {
+  // A step that takes several minibatches per call (stepRows) splits them itself: it names its minibatch size.
+  const rows = opts.stepRows ?? train.batchSize;
+  const split = rows !== train.batchSize ? { minibatch: train.batchSize } : {};
   return [
     { op: 'collect', settings: {}, kernels: [] },
-    { op: 'epochSource', settings: { seed, epochs: train.epochs, chunk: train.batchSize, ...(opts.wholeBatches ? { wholeBatches: train.batchSize } : {}) }, kernels: [] },
-    { op: 'minibatch', settings: { size: train.batchSize }, kernels: [] },
+    { op: 'epochSource', settings: { seed, epochs: train.epochs, chunk: rows, ...(opts.wholeBatches ? { wholeBatches: train.batchSize } : {}) }, kernels: [] },
+    { op: 'minibatch', settings: { size: rows }, kernels: [] },
     ...(opts.normalize ? [opts.normalize] : []),
-    { op: 'trainStep', settings: { workers: opts.workers ?? train.workers }, kernels },
+    { op: 'trainStep', settings: { ...split, workers: opts.workers ?? train.workers }, kernels },
   ];
 }

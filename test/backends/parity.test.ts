@@ -237,6 +237,32 @@ const checks: Record<KernelName, (run: KernelRunner, exact: boolean, activate: (
       } else expect(relativeError(a.r, b.r)).toBeLessThan(1e-6);
     }
   },
+  async competingSteps(run, exact) {
+    // Units not a multiple of 4, a short last minibatch; weight decay; a non-integer power; an odd width (the update's TypeScript path).
+    for (const c of [
+      { hidden: 37, width: 784, p: 3, weightDecay: 0 },
+      { hidden: 37, width: 784, p: 3, weightDecay: 0.05 },
+      { hidden: 12, width: 784, p: 3.5, weightDecay: 0 },
+      { hidden: 10, width: 783, p: 2, weightDecay: 0 },
+    ]) {
+      const rng = new Rng(9);
+      const rows = 230;
+      const x = new Float32Array(rows * c.width);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < c.width; j++) x[r * c.width + j] = digits.x[r * 784 + j] / 255;
+      const w = Float32Array.from({ length: c.hidden * c.width }, () => 0.1 * rng.normal());
+      const steps = async (k: KernelRunner) => {
+        const weights = w.slice();
+        const n = await k.run('competingSteps', { w: weights, x, rows, batchSize: 50, k: 3, delta: 0.4, rate: 0.02, precision: 1e-30, ...c });
+        return { weights, n };
+      };
+      const a = await steps(run);
+      const b = await steps(ref);
+      expect(a.n).toBe(5);
+      expect(firstDifference(a.weights, w)).toBeGreaterThanOrEqual(0);
+      if (exact) expect(firstDifference(a.weights, b.weights), JSON.stringify(c)).toBe(-1);
+      else expect(relativeError(a.weights, b.weights)).toBeLessThan(1e-5);
+    }
+  },
   async hopfieldRecall(run) {
     const rng = new Rng(3);
     const [P, N] = [20, 400];

@@ -4,6 +4,7 @@
  */
 import { registerKernels } from '../registry.js';
 import { competingCurrentsConfig } from './kernels/competingCurrents.js';
+import { competingStepsConfig } from './kernels/competingSteps.js';
 import { competingUpdateConfig } from './kernels/competingUpdate.js';
 import { denseAmActivationsConfig } from './kernels/denseAmActivations.js';
 import { denseAmGradientConfig } from './kernels/denseAmGradient.js';
@@ -22,5 +23,6 @@ registerKernels([
   denseAmGradientConfig,
   competingCurrentsConfig,
   competingUpdateConfig,
+  competingStepsConfig,
   hopfieldRecallConfig,
 ]);

@@ -1,5 +1,6 @@
 /** Registers the f64 backend's kernels: its own float64 ones, and the cpu kernels for the rest (listed as gaps). */
 import { competingCurrentsConfig } from '../cpu/kernels/competingCurrents.js';
+import { competingStepsConfig } from '../cpu/kernels/competingSteps.js';
 import { competingUpdateConfig } from '../cpu/kernels/competingUpdate.js';
 import { denseAmActivationsConfig } from '../cpu/kernels/denseAmActivations.js';
 import { denseAmGradientConfig } from '../cpu/kernels/denseAmGradient.js';
@@ -17,5 +18,5 @@ const fromCpu = (c: AnyKernelConfig): AnyKernelConfig => ({ ...c, backendName: '
 registerKernels([
   lshCodesConfig,
   nearestPrototypesConfig,
-  ...[pm1NoiseConfig, trainPrototypesConfig, denseAmActivationsConfig, denseAmGradientConfig, competingCurrentsConfig, competingUpdateConfig, hopfieldRecallConfig].map(fromCpu),
+  ...[pm1NoiseConfig, trainPrototypesConfig, denseAmActivationsConfig, denseAmGradientConfig, competingCurrentsConfig, competingUpdateConfig, competingStepsConfig, hopfieldRecallConfig].map(fromCpu),
 ]);

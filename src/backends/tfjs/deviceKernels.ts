@@ -7,6 +7,7 @@
 import type { BackendName } from '../backend.js';
 import type { AnyKernelConfig, KernelFunc, KernelName } from '../kernel.js';
 import { recallStates } from '../cpu/kernels/hopfieldRecall.js';
+import { competingStepsConfig } from '../wasm/kernels/competingSteps.js';
 import { competingUpdate } from '../wasm/kernels/competingUpdate.js';
 import { pm1NoiseConfig } from '../wasm/kernels/pm1Noise.js';
 import { trainPrototypesConfig } from '../wasm/kernels/trainPrototypes.js';
@@ -29,6 +30,11 @@ export function deviceKernelConfigs(backendName: BackendName): AnyKernelConfig[]
     config('denseAmGradient', denseAmGradient),
     config('competingCurrents', competingCurrents),
     config('competingUpdate', competingUpdate, 'runs on the host with the wasm kernels: a few hundred rows per minibatch, not worth a device round trip'),
+    config(
+      'competingSteps',
+      competingStepsConfig.kernelFunc,
+      'runs on the host with the wasm kernels, currents included: models on this backend take competingCurrents on the device and competingUpdate per minibatch instead',
+    ),
     config('hopfieldRecall', recallStates, 'runs on the host (TypeScript): sequential unit updates do not map to GPU kernels'),
   ];
 }

@@ -24,6 +24,7 @@ export interface KernelExports {
   damStep(...a: number[]): number;
   competingCurrents(...a: number[]): void;
   competingUpdateRows(...a: number[]): number;
+  competingPowersT(...a: number[]): void;
 }
 
 let instance: { ex: KernelExports; base: number } | undefined;

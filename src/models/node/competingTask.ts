@@ -5,7 +5,7 @@
  */
 import type { BackendName } from '../../backends/backend.js';
 import { hostKernels } from '../../backends/kernelModules.js';
-import { rankRows, type Ranks } from '../competingRanks.js';
+import { rankRows, type Ranks } from '../../backends/competingRanks.js';
 
 /** One part of a minibatch. */
 export interface CompetingTask {

@@ -4,7 +4,7 @@
  */
 import { PartWorker } from '../../parallel/node/partWorker.js';
 import { siblingModule } from '../../parallel/node/workerPool.js';
-import type { Ranks } from '../competingRanks.js';
+import type { Ranks } from '../../backends/competingRanks.js';
 import type { CompetingTask } from './competingTask.js';
 
 /** A worker for the second half of each minibatch. */

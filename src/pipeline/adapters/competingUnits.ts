@@ -131,9 +131,11 @@ export function competingUnitsAdapter(backend: Backend, s: CompetingUnitsAdapter
     kind: CompetingUnits.kind,
     classes: s.classes,
     predict: (batch) => clf.predict(batch),
-    kernels: { predict: ['competingCurrents'], learn: ['competingCurrents', 'competingUpdate'] },
-    trainGraph: (train) =>
-      epochGraph(train, clf.units.getParams().randomState, ['competingCurrents', 'competingUpdate'], { wholeBatches: true, workers: train.workers === 'auto' ? 1 : train.workers }),
+    kernels: { predict: ['competingCurrents'], learn: clf.units.stepKernels() },
+    trainGraph: (train) => {
+      const workers = train.workers === 'auto' ? 1 : train.workers;
+      return epochGraph(train, clf.units.getParams().randomState, clf.units.stepKernels(workers), { wholeBatches: true, workers, stepRows: clf.units.stepRows(workers) });
+    },
     dataParallel: (train) => competingUnitsParallel(backend, { ...s.options, numEpochs: train.epochs, batchSize: train.batchSize }, clf),
     save: (path) => saveCheckpoint(path, clf.toCheckpoint()),
     figures,

@@ -7,7 +7,7 @@
 import type { KernelConfig, CompetingCurrentsArgs } from '../../kernel.js';
 
 /** Hidden currents, rows × hidden. */
-function competingCurrents({ wT, hidden: H, x, rows, width: D }: CompetingCurrentsArgs): Float32Array {
+export function competingCurrents({ wT, hidden: H, x, rows, width: D }: CompetingCurrentsArgs): Float32Array {
   const out = new Float32Array(rows * H);
   for (let b = 0; b < rows; b++) {
     const acc = out.subarray(b * H, (b + 1) * H);

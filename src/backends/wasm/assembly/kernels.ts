@@ -670,6 +670,25 @@ export function competingUpdateRows(rows: usize, T: i32, D: i32, theta: usize, h
   return maxUpdate;
 }
 
+// ---- competing hidden units: wT[j*Hp + h] = sign(w)·|w|^e of the listed units, transposed ----
+// e a small integer: v·|v|^(e−1) by repeated float64 multiplication, rounded to float32 once, as
+// the TypeScript reference (writePowersT) computes it, so the two agree bit for bit.
+export function competingPowersT(w: usize, wT: usize, Hp: i32, D: i32, units: usize, T: i32, e: i32): void {
+  for (let t = 0; t < T; t++) {
+    const h = load<i32>(units + (<usize>t << 2));
+    const src = w + ((<usize>h * <usize>D) << 2);
+    const dst = wT + (<usize>h << 2);
+    const stride = <usize>Hp << 2;
+    for (let j = 0; j < D; j++) {
+      const v = <f64>load<f32>(src + (<usize>j << 2));
+      const a = abs(v);
+      let r = v;
+      for (let i = 1; i < e; i++) r *= a;
+      store<f32>(dst + <usize>j * stride, <f32>r);
+    }
+  }
+}
+
 // ---- ±1 noise keyed by (seed, sample id): src/util/random.ts's Rng.derive(seed, id).uint32(), bit for bit ----
 // Signs of four lanes for each 4-bit nibble: lane k is +1 when bit k is set.
 const SIGNS = memory.data<f32>([

@@ -13,8 +13,8 @@ export interface Ranks {
   kthCurrent: Float32Array;
 }
 
-/** Ranks every row of a rows × hidden current matrix; ties go to the lower unit index, as a stable sort would. */
-export function rankRows(currents: Float32Array, rows: number, hidden: number, k: number): Ranks {
+/** Ranks every row of a rows × hidden current matrix (rows `stride` apart); ties go to the lower unit index, as a stable sort would. */
+export function rankRows(currents: Float32Array, rows: number, hidden: number, k: number, stride = hidden): Ranks {
   if (!(Number.isInteger(k) && k >= 2 && k <= hidden)) throw new RangeError(`ranking k must be an integer in [2, ${hidden}], got ${k}`);
   const r: Ranks = { top: new Int32Array(rows), kth: new Int32Array(rows), topCurrent: new Float32Array(rows), kthCurrent: new Float32Array(rows) };
   const val = new Float64Array(k);
@@ -22,7 +22,7 @@ export function rankRows(currents: Float32Array, rows: number, hidden: number, k
   for (let b = 0; b < rows; b++) {
     val.fill(-Infinity);
     idx.fill(-1);
-    const base = b * hidden;
+    const base = b * stride;
     for (let h = 0; h < hidden; h++) {
       const v = currents[base + h];
       // Strictly greater: an equal value seen later (higher index) ranks below.

@@ -1,0 +1,47 @@
+/**
+ * The reference `competingSteps` kernel: the shared driver with the weights in place in the
+ * caller's array, their powers in a JavaScript array, and the cpu currents and update kernels.
+ */
+import { UpdateScratch } from '../../competingHits.js';
+import { writePowersT } from '../../competingPowers.js';
+import { competingStepsWith, type CompetingEngine } from '../../competingSteps.js';
+import type { CompetingStepsArgs, KernelConfig } from '../../kernel.js';
+import { competingCurrents } from './competingCurrents.js';
+import { competingUpdate } from './competingUpdate.js';
+
+/** An engine over JavaScript arrays (the cpu backend's, and the wasm backend's for odd widths). */
+export function cpuCompetingEngine(): CompetingEngine {
+  let a: CompetingStepsArgs;
+  let wT: Float32Array;
+  let xb: Float32Array;
+  const scratch = new UpdateScratch();
+  return {
+    begin(args) {
+      a = args;
+      wT = new Float32Array(a.w.length);
+      writePowersT(a.w, wT, a.width, a.p);
+    },
+    currents(at, n) {
+      xb = a.x.subarray(at * a.width, (at + n) * a.width);
+      return { values: competingCurrents({ wT, hidden: a.hidden, x: xb, rows: n, width: a.width }), stride: a.hidden };
+    },
+    update(hits, _n, rule) {
+      const { w, width: D } = a;
+      const { touched, count: T } = hits;
+      const rows = scratch.rows(T * D);
+      for (let t = 0; t < T; t++) rows.set(w.subarray(touched[t] * D, (touched[t] + 1) * D), t * D);
+      const maxUpdate = competingUpdate({ rows, count: T, width: D, theta: hits.theta, hitStart: hits.hitStart, hitSample: hits.hitSample, hitCoef: hits.hitCoef, x: xb, ...rule });
+      if (!Number.isFinite(maxUpdate)) return maxUpdate;
+      if (rule.keep !== 1) for (let k = 0; k < w.length; k++) w[k] *= rule.keep; // untouched units decay here; named ones in the kernel, from their old values
+      for (let t = 0; t < T; t++) w.set(rows.subarray(t * D, (t + 1) * D), touched[t] * D);
+      writePowersT(w, wT, D, a.p, rule.keep !== 1 ? undefined : touched);
+      return maxUpdate;
+    },
+    end() {
+      // The weights were updated in place.
+    },
+  };
+}
+
+/** The cpu registration of `competingSteps`. */
+export const competingStepsConfig: KernelConfig<'competingSteps'> = { kernelName: 'competingSteps', backendName: 'cpu', kernelFunc: (args) => competingStepsWith(cpuCompetingEngine(), args) };

@@ -1,0 +1,103 @@
+/**
+ * The wasm `competingSteps` kernel: the shared driver with the weights and their powers in the
+ * module's memory for the whole call. Per minibatch only its samples go in; the update runs on the
+ * named units' rows there, and only their powers are recomputed (in the module for integer
+ * powers). An odd width runs the (identical) cpu engine, as the update kernel does.
+ */
+import { writePowersT, integerExponent } from '../../competingPowers.js';
+import { competingStepsWith, type CompetingEngine } from '../../competingSteps.js';
+import { cpuCompetingEngine } from '../../cpu/kernels/competingSteps.js';
+import type { CompetingStepsArgs, KernelConfig } from '../../kernel.js';
+import { layout, type Layout } from '../arena.js';
+import { wasmModule } from '../module.js';
+
+type Slot = 'w' | 'wT' | 'xb' | 'cols' | 'vals' | 'starts' | 'out' | 'rows' | 'theta' | 'hitStart' | 'hitSample' | 'hitCoef' | 'dW' | 'units';
+
+/** An engine whose state lives in this thread's module memory for one call. */
+function wasmCompetingEngine(): CompetingEngine {
+  const { ex, base } = wasmModule();
+  let a: CompetingStepsArgs;
+  let L: Layout<Slot>;
+  let Hp = 0;
+  let e: number | undefined;
+  // Views, made once per call: nothing grows the memory while the call runs.
+  let W: Float32Array;
+  let units: Int32Array;
+  const powers = (T: number) => {
+    if (e !== undefined) ex.competingPowersT(L.offset.w, L.offset.wT, Hp, a.width, L.offset.units, T, e);
+    else writePowersT(W, L.f32('wT'), a.width, a.p, units.subarray(0, T), Hp);
+  };
+  return {
+    begin(args) {
+      a = args;
+      const { hidden: H, width: D } = a;
+      const B = Math.min(a.batchSize, a.rows);
+      const T = Math.min(H, 2 * B);
+      Hp = Math.ceil(H / 4) * 4; // the currents' SIMD loop takes four units at a time
+      e = integerExponent(a.p);
+      L = layout(ex.memory, base, {
+        w: ['f32', H * D],
+        wT: ['f32', D * Hp],
+        xb: ['f32', B * D],
+        cols: ['i32', B * D],
+        vals: ['f32', B * D],
+        starts: ['i32', B + 1],
+        out: ['f32', B * Hp],
+        rows: ['f32', T * D],
+        theta: ['f64', T],
+        hitStart: ['i32', T + 1],
+        hitSample: ['i32', 2 * B],
+        hitCoef: ['f64', 2 * B],
+        dW: ['f64', T * D],
+        units: ['i32', H],
+      });
+      W = L.f32('w');
+      W.set(a.w);
+      L.f32('wT').fill(0); // padding units stay 0
+      units = L.i32('units');
+      for (let h = 0; h < H; h++) units[h] = h;
+      powers(H);
+    },
+    currents(at, n) {
+      const D = a.width;
+      L.f32('xb').set(a.x.subarray(at * D, (at + n) * D));
+      const o = L.offset;
+      ex.competingCurrents(o.wT, Hp, o.xb, n, D, o.cols, o.vals, o.starts, o.out);
+      return { values: L.f32('out'), stride: Hp };
+    },
+    update(hits, _n, rule) {
+      const D = a.width;
+      const { touched, count: T } = hits;
+      const rows = L.f32('rows');
+      for (let t = 0; t < T; t++) rows.set(W.subarray(touched[t] * D, (touched[t] + 1) * D), t * D);
+      L.f64('theta').set(hits.theta);
+      L.i32('hitStart').set(hits.hitStart);
+      L.i32('hitSample').set(hits.hitSample);
+      L.f64('hitCoef').set(hits.hitCoef);
+      const o = L.offset;
+      const maxUpdate = ex.competingUpdateRows(o.rows, T, D, o.theta, o.hitStart, o.hitSample, o.hitCoef, o.xb, o.dW, rule.rate, rule.precision, rule.keep);
+      if (!Number.isFinite(maxUpdate)) return maxUpdate;
+      if (rule.keep !== 1) for (let k = 0; k < W.length; k++) W[k] *= rule.keep; // untouched units decay here; named ones in the kernel, from their old values
+      for (let t = 0; t < T; t++) W.set(rows.subarray(t * D, (t + 1) * D), touched[t] * D);
+      if (rule.keep !== 1) {
+        for (let h = 0; h < a.hidden; h++) units[h] = h;
+        powers(a.hidden);
+      } else {
+        units.set(touched);
+        powers(T);
+      }
+      return maxUpdate;
+    },
+    end(w) {
+      w.set(W);
+    },
+  };
+}
+
+/** The wasm registration of `competingSteps`. */
+export const competingStepsConfig: KernelConfig<'competingSteps'> = {
+  kernelName: 'competingSteps',
+  backendName: 'wasm',
+  bitIdentical: true,
+  kernelFunc: (args) => competingStepsWith(args.width % 2 === 0 ? wasmCompetingEngine() : cpuCompetingEngine(), args),
+};
