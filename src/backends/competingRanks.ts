@@ -15,7 +15,7 @@ export interface Ranks {
 
 /** Ranks every row of a rows × hidden current matrix (rows `stride` apart); ties go to the lower unit index, as a stable sort would. */
 export function rankRows(currents: Float32Array, rows: number, hidden: number, k: number, stride = hidden): Ranks {
-  if (!(Number.isInteger(k) && k >= 2 && k <= hidden)) throw new RangeError(`ranking k must be an integer in [2, ${hidden}], got ${k}`);
+  checkRankK(k, hidden);
   const r: Ranks = { top: new Int32Array(rows), kth: new Int32Array(rows), topCurrent: new Float32Array(rows), kthCurrent: new Float32Array(rows) };
   const val = new Float64Array(k);
   const idx = new Int32Array(k);
@@ -27,7 +27,7 @@ export function rankRows(currents: Float32Array, rows: number, hidden: number, k
       const v = currents[base + h];
       // Strictly greater: an equal value seen later (higher index) ranks below.
       if (!(v > val[k - 1])) {
-        if (v !== v) throw new RangeError(`sample ${b}: the current of hidden unit ${h} is NaN; cannot rank the units`);
+        if (v !== v) throw new RangeError(nanCurrent(b, h));
         continue;
       }
       let j = k - 1;
@@ -45,6 +45,16 @@ export function rankRows(currents: Float32Array, rows: number, hidden: number, k
     r.kthCurrent[b] = val[k - 1];
   }
   return r;
+}
+
+/** Throws a RangeError unless k is an integer in [2, hidden]. */
+export function checkRankK(k: number, hidden: number): void {
+  if (!(Number.isInteger(k) && k >= 2 && k <= hidden)) throw new RangeError(`ranking k must be an integer in [2, ${hidden}], got ${k}`);
+}
+
+/** The message of a NaN current met while ranking. */
+export function nanCurrent(sample: number, unit: number): string {
+  return `sample ${sample}: the current of hidden unit ${unit} is NaN; cannot rank the units`;
 }
 
 /** The ranks of two consecutive parts of a minibatch as one. */

@@ -22,6 +22,15 @@ function args(o: Partial<CompetingStepsArgs> = {}): CompetingStepsArgs {
   return { w, hidden, width: 784, x, rows: 400, batchSize: 64, p: 3, k: 2, delta: 0.4, rate: 0.05, precision: 1e-30, weightDecay: 0, ...o };
 }
 
+/** Weights of `hidden` units in which unit h repeats unit h mod 4: every sample's currents tie in groups. */
+function tiedWeights(hidden: number): Float32Array {
+  const rng = new Rng(22);
+  const base = Float32Array.from({ length: 4 * 784 }, () => 0.1 * rng.normal());
+  const w = new Float32Array(hidden * 784);
+  for (let h = 0; h < hidden; h++) w.set(base.subarray((h % 4) * 784, ((h % 4) + 1) * 784), h * 784);
+  return w;
+}
+
 /** The rule one minibatch at a time with the separate kernels of `backend`. */
 async function separately(name: 'cpu' | 'wasm', a: CompetingStepsArgs): Promise<Float32Array> {
   const b = await createBackend(name);
@@ -45,6 +54,8 @@ describe.each(['cpu', 'wasm'] as const)('competingSteps on %s', (name) => {
     ['weight decay', { weightDecay: 0.1 }],
     ['a power that is not an integer', { p: 2.5 }],
     ['more named units than units (every unit changes)', { hidden: 7 }],
+    ['tied currents (units with the same weights: the lower index ranks first)', { hidden: 13, k: 5, w: tiedWeights(13) }],
+    ['all-zero digits (no signal)', { x: x.map((v, i) => (Math.floor(i / 784) % 3 === 0 ? 0 : v)) }],
   ])('gives the weights of its parts run one minibatch at a time: %s', async (_label, o) => {
     const b = await createBackend(name);
     const a = args(o);

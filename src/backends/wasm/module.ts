@@ -25,6 +25,7 @@ export interface KernelExports {
   competingCurrents(...a: number[]): void;
   competingUpdateRows(...a: number[]): number;
   competingPowersT(...a: number[]): void;
+  competingRank(...a: number[]): number;
 }
 
 let instance: { ex: KernelExports; base: number } | undefined;

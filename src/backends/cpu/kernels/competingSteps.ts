@@ -4,6 +4,7 @@
  */
 import { UpdateScratch } from '../../competingHits.js';
 import { writePowersT } from '../../competingPowers.js';
+import { rankRows } from '../../competingRanks.js';
 import { competingStepsWith, type CompetingEngine } from '../../competingSteps.js';
 import type { CompetingStepsArgs, KernelConfig } from '../../kernel.js';
 import { competingCurrents } from './competingCurrents.js';
@@ -21,9 +22,9 @@ export function cpuCompetingEngine(): CompetingEngine {
       wT = new Float32Array(a.w.length);
       writePowersT(a.w, wT, a.width, a.p);
     },
-    currents(at, n) {
+    rank(at, n, k) {
       xb = a.x.subarray(at * a.width, (at + n) * a.width);
-      return { values: competingCurrents({ wT, hidden: a.hidden, x: xb, rows: n, width: a.width }), stride: a.hidden };
+      return rankRows(competingCurrents({ wT, hidden: a.hidden, x: xb, rows: n, width: a.width }), n, a.hidden, k);
     },
     update(hits, _n, rule) {
       const { w, width: D } = a;

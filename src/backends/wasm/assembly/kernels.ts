@@ -689,6 +689,54 @@ export function competingPowersT(w: usize, wT: usize, Hp: i32, D: i32, units: us
   }
 }
 
+// ---- competing hidden units: each sample's winner and k-th ranked unit ----
+// One pass over a row's H currents (rows stride apart) keeping its k best in val/idx (float64 and
+// i32 scratch of k): strictly greater values move up, so ties go to the lower unit index, as in
+// the TypeScript reference (rankRows). Four currents at a time are tested against the k-th best
+// so far (float32 comparisons order float32 values as their float64 promotions do); a group with
+// a greater or a NaN value is taken one by one, in order. Writes top/kth (i32) and their currents
+// (f32) per row; returns -1, or b·H + h of the first NaN current met (the caller reports it).
+export function competingRank(cur: usize, stride: i32, rows: i32, H: i32, k: i32, val: usize, idx: usize, top: usize, kth: usize, topCur: usize, kthCur: usize): i32 {
+  const last = (<usize>(k - 1)) << 3;
+  const H4 = H & ~3;
+  for (let b = 0; b < rows; b++) {
+    for (let i = 0; i < k; i++) {
+      store<f64>(val + (<usize>i << 3), -Infinity);
+      store<i32>(idx + (<usize>i << 2), -1);
+    }
+    const row = cur + ((<usize>b * <usize>stride) << 2);
+    let thr = f32x4.splat(-Infinity);
+    for (let h0 = 0; h0 < H; h0 += 4) {
+      if (h0 < H4) {
+        const v4 = v128.load(row + (<usize>h0 << 2));
+        if (!v128.any_true(v128.or(f32x4.gt(v4, thr), f32x4.ne(v4, v4)))) continue;
+      }
+      const h1 = min(H, h0 + 4);
+      for (let h = h0; h < h1; h++) {
+        const v = <f64>load<f32>(row + (<usize>h << 2));
+        if (!(v > load<f64>(val + last))) {
+          if (v != v) return b * H + h;
+          continue;
+        }
+        let j = k - 1;
+        while (j > 0 && v > load<f64>(val + (<usize>(j - 1) << 3))) {
+          store<f64>(val + (<usize>j << 3), load<f64>(val + (<usize>(j - 1) << 3)));
+          store<i32>(idx + (<usize>j << 2), load<i32>(idx + (<usize>(j - 1) << 2)));
+          j--;
+        }
+        store<f64>(val + (<usize>j << 3), v);
+        store<i32>(idx + (<usize>j << 2), h);
+      }
+      thr = f32x4.splat(<f32>load<f64>(val + last));
+    }
+    store<i32>(top + (<usize>b << 2), load<i32>(idx));
+    store<f32>(topCur + (<usize>b << 2), <f32>load<f64>(val));
+    store<i32>(kth + (<usize>b << 2), load<i32>(idx + ((<usize>(k - 1)) << 2)));
+    store<f32>(kthCur + (<usize>b << 2), <f32>load<f64>(val + last));
+  }
+  return -1;
+}
+
 // ---- ±1 noise keyed by (seed, sample id): src/util/random.ts's Rng.derive(seed, id).uint32(), bit for bit ----
 // Signs of four lanes for each 4-bit nibble: lane k is +1 when bit k is set.
 const SIGNS = memory.data<f32>([

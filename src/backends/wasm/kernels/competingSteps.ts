@@ -1,17 +1,19 @@
 /**
  * The wasm `competingSteps` kernel: the shared driver with the weights and their powers in the
- * module's memory for the whole call. Per minibatch only its samples go in; the update runs on the
- * named units' rows there, and only their powers are recomputed (in the module for integer
- * powers). An odd width runs the (identical) cpu engine, as the update kernel does.
+ * module's memory for the whole call. Per minibatch only its samples go in; the currents, the
+ * ranking and the update of the named units' rows run there, and only their powers are
+ * recomputed (in the module for integer powers). An odd width runs the (identical) cpu engine, as
+ * the update kernel does.
  */
 import { writePowersT, integerExponent } from '../../competingPowers.js';
+import { nanCurrent } from '../../competingRanks.js';
 import { competingStepsWith, type CompetingEngine } from '../../competingSteps.js';
 import { cpuCompetingEngine } from '../../cpu/kernels/competingSteps.js';
 import type { CompetingStepsArgs, KernelConfig } from '../../kernel.js';
 import { layout, type Layout } from '../arena.js';
 import { wasmModule } from '../module.js';
 
-type Slot = 'w' | 'wT' | 'xb' | 'cols' | 'vals' | 'starts' | 'out' | 'rows' | 'theta' | 'hitStart' | 'hitSample' | 'hitCoef' | 'dW' | 'units';
+type Slot = 'w' | 'wT' | 'xb' | 'cols' | 'vals' | 'starts' | 'out' | 'val' | 'idx' | 'top' | 'kth' | 'topCur' | 'kthCur' | 'rows' | 'theta' | 'hitStart' | 'hitSample' | 'hitCoef' | 'dW' | 'units';
 
 /** An engine whose state lives in this thread's module memory for one call. */
 function wasmCompetingEngine(): CompetingEngine {
@@ -43,6 +45,12 @@ function wasmCompetingEngine(): CompetingEngine {
         vals: ['f32', B * D],
         starts: ['i32', B + 1],
         out: ['f32', B * Hp],
+        val: ['f64', a.k],
+        idx: ['i32', a.k],
+        top: ['i32', B],
+        kth: ['i32', B],
+        topCur: ['f32', B],
+        kthCur: ['f32', B],
         rows: ['f32', T * D],
         theta: ['f64', T],
         hitStart: ['i32', T + 1],
@@ -58,12 +66,14 @@ function wasmCompetingEngine(): CompetingEngine {
       for (let h = 0; h < H; h++) units[h] = h;
       powers(H);
     },
-    currents(at, n) {
+    rank(at, n, k) {
       const D = a.width;
       L.f32('xb').set(a.x.subarray(at * D, (at + n) * D));
       const o = L.offset;
       ex.competingCurrents(o.wT, Hp, o.xb, n, D, o.cols, o.vals, o.starts, o.out);
-      return { values: L.f32('out'), stride: Hp };
+      const nan = ex.competingRank(o.out, Hp, n, a.hidden, k, o.val, o.idx, o.top, o.kth, o.topCur, o.kthCur);
+      if (nan >= 0) throw new RangeError(nanCurrent(Math.floor(nan / a.hidden), nan % a.hidden));
+      return { top: L.i32('top').subarray(0, n), kth: L.i32('kth').subarray(0, n), topCurrent: L.f32('topCur').subarray(0, n), kthCurrent: L.f32('kthCur').subarray(0, n) };
     },
     update(hits, _n, rule) {
       const D = a.width;
