@@ -30,6 +30,7 @@
  *
  *   --reference  the float64 numpy references of the dense-am and competing-units epochs beside
  *              ours (bench/reference/reference.py), with the ratio of each
+ *   --check      exit 1 when a measured target (bench/targets.ts, printed and saved as `targets`) is missed
  *
  * Options: --only startup,ops,sharded,full,cap10000,online,dense,densefull,competing,recall,cluster,clusterdense   --backends cpu,wasm   --out FILE
  */
@@ -66,6 +67,7 @@ import { denseAmCore as wasmDenseAmCore } from '../src/backends/wasm/denseAmCore
 import { tiledGradient } from './denseAmTiled.js';
 import { benchCluster } from './cluster.js';
 import { referenceMissing, runReference, type ReferenceRun } from './reference.js';
+import { checkTargets } from './targets.js';
 import { runLab } from '../src/lab/run.js';
 import { resolveLab } from '../src/lab/spec.js';
 
@@ -75,6 +77,7 @@ const args = await yargs(hideBin(process.argv))
   .option('reference', { type: 'boolean', default: false, describe: 'also run the float64 numpy references of the dense and competing epochs (python3-numpy), with ratios' })
   .option('backends', { type: 'string', describe: 'comma list (default: every available backend)' })
   .option('out', { type: 'string', default: 'runs/bench/bench.json' })
+  .option('check', { type: 'boolean', default: false, describe: 'exit 1 when a measured target is missed (the targets table at the end)' })
   .strict()
   .parseAsync();
 const only = new Set(args.only.split(','));
@@ -490,8 +493,17 @@ if (only.has('cluster') || only.has('clusterdense')) {
   rows.push(...c.rows);
 }
 
+const targets = checkTargets(results);
+results.targets = targets;
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
 const table = new Table({ head: ['backend', 'benchmark', 'result', 'detail'], style: { head: [], border: [] } });
 table.push(...rows);
-console.log(`${table.toString()}\nwrote ${args.out}`);
+const targetTable = new Table({ head: ['target (wasm)', 'limit', 'measured', 'met'], style: { head: [], border: [] } });
+targetTable.push(...targets.map((t) => [t.target, t.limit, t.measured, t.met === null ? '-' : t.met ? 'yes' : 'NO']));
+console.log(`${table.toString()}\n${targetTable.toString()}\nwrote ${args.out}`);
+const missed = targets.filter((t) => t.met === false);
+if (args.check && missed.length > 0) {
+  console.error(`missed: ${missed.map((t) => `${t.target} (${t.measured}, limit ${t.limit})`).join('; ')}`);
+  process.exitCode = 1;
+}
