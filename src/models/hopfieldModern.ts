@@ -106,16 +106,14 @@ export class ModernHopfield {
         }
       }
       for (let r = 0; r < rows; r++) {
-        const out: RecallResult = {
-          state: Int8Array.from(state.subarray(r * N, (r + 1) * N), (v) => (v >= 0 ? 1 : -1)),
-          sweeps: steps[r],
-          updates: steps[r],
-          flips: 0,
-          converged: done[r] === 1,
-        };
+        // sign(ξ) (0 counts as +1) and the flips from the probe, in one loop (a callback per value cost ~0.8 ms per 20 probes).
+        const signs = new Int8Array(N);
         let flips = 0;
-        for (let i = 0; i < N; i++) if (out.state[i] !== probes[r * N + i]) flips++;
-        out.flips = flips;
+        for (let i = 0; i < N; i++) {
+          signs[i] = state[r * N + i] >= 0 ? 1 : -1;
+          if (signs[i] !== probes[r * N + i]) flips++;
+        }
+        const out: RecallResult = { state: signs, sweeps: steps[r], updates: steps[r], flips, converged: done[r] === 1 };
         if (opts.trace) {
           out.energy = Float64Array.from(traces[r].energy);
           out.distances = Int32Array.from(traces[r].distances);
