@@ -41,6 +41,7 @@ const unloadedBackend: Backend = {
   },
   gaps: {},
   workerKernels: 'cpu',
-  threadable: false,
+  // As the cpu and wasm backends: a step that would use worker threads there shows them here.
+  threadable: true,
   dispose: () => undefined,
 };

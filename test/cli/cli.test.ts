@@ -76,6 +76,11 @@ describe('amem-flow CLI', () => {
       /train: mnist train \(60000 samples\) → collect → epochSource\(.*\) → minibatch\(size=1000\) → normalize\(range=\[-1,1\] into=trainStep\) → trainStep\(workers=auto\) \[denseAmGradient\]/,
     );
     expect(dense.stdout).toMatch(/evaluate test: mnist test \(10000 samples\) → normalize\(range=\[-1,1\] into=predict\) → predict \[denseAmActivations\]/);
+    // The competing units on one thread: 50 minibatches of 100 per call of the fused kernel; with a worker, the separate kernels per minibatch.
+    const competing = await cli('describe', 'pipelines/competing-units-mnist.ts');
+    expect(competing.stdout).toMatch(/epochSource\(seed=\d+ epochs=200 chunk=5000 wholeBatches=100\) → minibatch\(size=5000\) → trainStep\(minibatch=100 workers=1\) \[competingSteps\]/);
+    const twoThreads = await cli('describe', 'pipelines/competing-units-mnist.ts', '--set', 'train.workers=2');
+    expect(twoThreads.stdout).toMatch(/epochSource\(seed=\d+ epochs=200 chunk=100 wholeBatches=100\) → minibatch\(size=100\) → trainStep\(workers=2\) \[competingCurrents, competingUpdate\]/);
   });
 
   it('lists backends: cpu and wasm available (wasm for auto), webgpu on the software adapter but never auto, gpu unavailable with the reason', async () => {
