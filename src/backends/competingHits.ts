@@ -65,6 +65,21 @@ export function groupHits(ranks: Ranks, rows: number, hidden: number, delta: num
   return { touched: touched.subarray(0, T), count: T, theta: th, hitStart, hitSample: sample.subarray(0, 2 * B), hitCoef: coef.subarray(0, 2 * B) };
 }
 
+/** Copies the named units' rows of `w` (hidden × width) into `rows`, contiguous, in the order of `touched`. */
+export function gatherNamed(w: Float32Array, touched: Int32Array, width: number, rows: Float32Array): void {
+  for (let t = 0; t < touched.length; t++) rows.set(w.subarray(touched[t] * width, (touched[t] + 1) * width), t * width);
+}
+
+/**
+ * Commits an update: with weight decay (keep ≠ 1) every unit's weights are scaled first (the named
+ * units' rows were decayed by the update kernel, from their old values), then the named rows are
+ * written back into `w`.
+ */
+export function commitNamed(w: Float32Array, touched: Int32Array, width: number, rows: Float32Array, keep: number): void {
+  if (keep !== 1) for (let k = 0; k < w.length; k++) w[k] *= keep;
+  for (let t = 0; t < touched.length; t++) w.set(rows.subarray(t * width, (t + 1) * width), touched[t] * width);
+}
+
 /** The message of an update that left float range. */
 export function notFinite(maxUpdate: number): string {
   return `the update is not finite (max |dW| = ${maxUpdate}): the weights or inputs have left float range (lower p or the initial weights' scale)`;

@@ -11,7 +11,7 @@
  * `competingSteps` kernel does on one thread. A zero update (e.g. all-zero inputs) leaves W as it is.
  */
 import type { CompetingUpdateArgs } from '../backends/kernel.js';
-import { groupHits, notFinite, UpdateScratch } from '../backends/competingHits.js';
+import { commitNamed, gatherNamed, groupHits, notFinite, UpdateScratch } from '../backends/competingHits.js';
 import type { Ranks } from '../backends/competingRanks.js';
 
 /** What one update needs besides the weights. */
@@ -47,7 +47,7 @@ export async function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOption
   const { touched, count: T } = hits;
   // The named units' rows, contiguous.
   const rows = s.rows(T * D);
-  for (let t = 0; t < T; t++) rows.set(w.subarray(touched[t] * D, (touched[t] + 1) * D), t * D);
+  gatherNamed(w, touched, D, rows);
   const keep = o.weightDecay > 0 ? 1 - o.rate * o.weightDecay : 1;
   const maxUpdate = await kernel({
     rows,
@@ -63,8 +63,7 @@ export async function applyUpdate(w: Float32Array, ranks: Ranks, o: UpdateOption
     keep,
   });
   if (!Number.isFinite(maxUpdate)) throw new RangeError(notFinite(maxUpdate));
-  if (keep !== 1) for (let k = 0; k < w.length; k++) w[k] *= keep; // untouched units decay here; touched ones in the kernel, from their old values
-  for (let t = 0; t < T; t++) w.set(rows.subarray(t * D, (t + 1) * D), touched[t] * D);
+  commitNamed(w, touched, D, rows, keep);
   return { touched: touched.slice(), maxUpdate };
 }
 

@@ -2,7 +2,7 @@
  * The reference `competingSteps` kernel: the shared driver with the weights in place in the
  * caller's array, their powers in a JavaScript array, and the cpu currents and update kernels.
  */
-import { UpdateScratch } from '../../competingHits.js';
+import { commitNamed, gatherNamed, UpdateScratch } from '../../competingHits.js';
 import { writePowersT } from '../../competingPowers.js';
 import { rankRows } from '../../competingRanks.js';
 import { competingStepsWith, type CompetingEngine } from '../../competingSteps.js';
@@ -30,11 +30,10 @@ export function cpuCompetingEngine(): CompetingEngine {
       const { w, width: D } = a;
       const { touched, count: T } = hits;
       const rows = scratch.rows(T * D);
-      for (let t = 0; t < T; t++) rows.set(w.subarray(touched[t] * D, (touched[t] + 1) * D), t * D);
+      gatherNamed(w, touched, D, rows);
       const maxUpdate = competingUpdate({ rows, count: T, width: D, theta: hits.theta, hitStart: hits.hitStart, hitSample: hits.hitSample, hitCoef: hits.hitCoef, x: xb, ...rule });
       if (!Number.isFinite(maxUpdate)) return maxUpdate;
-      if (rule.keep !== 1) for (let k = 0; k < w.length; k++) w[k] *= rule.keep; // untouched units decay here; named ones in the kernel, from their old values
-      for (let t = 0; t < T; t++) w.set(rows.subarray(t * D, (t + 1) * D), touched[t] * D);
+      commitNamed(w, touched, D, rows, rule.keep);
       writePowersT(w, wT, D, a.p, rule.keep !== 1 ? undefined : touched);
       return maxUpdate;
     },

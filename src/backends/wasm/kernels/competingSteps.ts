@@ -6,6 +6,7 @@
  * the update kernel does.
  */
 import { writePowersT, integerExponent } from '../../competingPowers.js';
+import { commitNamed, gatherNamed } from '../../competingHits.js';
 import { nanCurrent } from '../../competingRanks.js';
 import { competingStepsWith, type CompetingEngine } from '../../competingSteps.js';
 import { cpuCompetingEngine } from '../../cpu/kernels/competingSteps.js';
@@ -79,7 +80,7 @@ function wasmCompetingEngine(): CompetingEngine {
       const D = a.width;
       const { touched, count: T } = hits;
       const rows = L.f32('rows');
-      for (let t = 0; t < T; t++) rows.set(W.subarray(touched[t] * D, (touched[t] + 1) * D), t * D);
+      gatherNamed(W, touched, D, rows);
       L.f64('theta').set(hits.theta);
       L.i32('hitStart').set(hits.hitStart);
       L.i32('hitSample').set(hits.hitSample);
@@ -87,8 +88,7 @@ function wasmCompetingEngine(): CompetingEngine {
       const o = L.offset;
       const maxUpdate = ex.competingUpdateRows(o.rows, T, D, o.theta, o.hitStart, o.hitSample, o.hitCoef, o.xb, o.dW, rule.rate, rule.precision, rule.keep);
       if (!Number.isFinite(maxUpdate)) return maxUpdate;
-      if (rule.keep !== 1) for (let k = 0; k < W.length; k++) W[k] *= rule.keep; // untouched units decay here; named ones in the kernel, from their old values
-      for (let t = 0; t < T; t++) W.set(rows.subarray(t * D, (t + 1) * D), touched[t] * D);
+      commitNamed(W, touched, D, rows, rule.keep);
       if (rule.keep !== 1) {
         for (let h = 0; h < a.hidden; h++) units[h] = h;
         powers(a.hidden);
